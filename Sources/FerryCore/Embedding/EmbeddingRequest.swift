@@ -1,0 +1,17 @@
+/// Texts to embed.
+///
+/// ```swift
+/// let vectors = try await model.embed(EmbeddingRequest(model: "nomic-embed-text", inputs: ["hello", "world"]))
+/// ```
+public struct EmbeddingRequest: Sendable, Hashable, Codable {
+    public var model: String
+    public var inputs: [String]
+    /// A requested vector size, for models that can shorten their output.
+    public var dimensions: Int?
+
+    public init(model: String, inputs: [String], dimensions: Int? = nil) {
+        self.model = model
+        self.inputs = inputs
+        self.dimensions = dimensions
+    }
+}

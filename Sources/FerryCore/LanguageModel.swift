@@ -1,0 +1,39 @@
+/// One interface over every inference backend: a provider, or a whole route of them.
+///
+/// Implement ``streamChat(_:)``, ``streamComplete(_:)``, ``embed(_:)``, ``models()`` and ``health()``;
+/// ``chat(_:)`` and ``complete(_:)`` assemble the streams by default.
+///
+/// ```swift
+/// let model: any LanguageModel = provider
+/// let answer = try await model.chat(ChatRequest(model: "auto", messages: [.user("Hello")]))
+/// print(answer.text)
+/// ```
+public protocol LanguageModel: Sendable {
+    /// A name for logs and errors (the backend's or route's name).
+    var name: String { get }
+
+    /// A whole chat answer.
+    func chat(_ request: ChatRequest) async throws -> ChatResponse
+    /// A chat answer as events. Errors before the first event are thrown; later ones arrive in-band.
+    func streamChat(_ request: ChatRequest) async throws -> ChatEventStream
+    /// A whole legacy text completion.
+    func complete(_ request: CompletionRequest) async throws -> CompletionResponse
+    /// A legacy text completion as events.
+    func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream
+    /// Embedding vectors, one per input.
+    func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse
+    /// The models this backend serves.
+    func models() async throws -> [ModelInfo]
+    /// Probes the backend. Never throws: failures are in the report.
+    func health() async -> HealthReport
+}
+
+extension LanguageModel {
+    public func chat(_ request: ChatRequest) async throws -> ChatResponse {
+        try await ChatStreamAssembler.assemble(streamChat(request))
+    }
+
+    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
+        try await ChatStreamAssembler.assembleCompletion(streamComplete(request))
+    }
+}

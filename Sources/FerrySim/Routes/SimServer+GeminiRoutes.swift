@@ -1,0 +1,79 @@
+import FerryCore
+import FerryWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension SimServer {
+    /// The Gemini API (`/v1beta`). The API key (header `x-goog-api-key` or query `key`) is accepted, not checked.
+    func addGeminiRoutes(to router: Router<SimRequestContext>) {
+        router.get("/v1beta/models") { _, context -> Response in
+            try await admitOther(context)
+            return try json(GeminiModelList(models: configuration.models.map(modelEntry)))
+        }
+        router.get("/v1beta/models/{model}") { _, context -> Response in
+            try await admitOther(context)
+            let requested = context.parameters.get("model") ?? ""
+            guard let model = engine.servedModel(requested) else { throw SimHTTPError.modelNotFound(requested, dialect: .gemini) }
+            return try json(modelEntry(model))
+        }
+        router.post("/v1beta/models/{target}") { request, context -> Response in
+            let target = context.parameters.get("target") ?? ""
+            guard let colon = target.lastIndex(of: ":") else {
+                throw SimHTTPError(.notFound, "Unknown method: expected models/{model}:generateContent", dialect: .gemini)
+            }
+            let requested = String(target[..<colon])
+            let method = target[target.index(after: colon)...]
+            switch method {
+            case "generateContent", "streamGenerateContent":
+                return try await generate(request, context: context, model: requested, streamed: method == "streamGenerateContent")
+            case "countTokens":
+                let body = try await decode(GeminiGenerateContentRequest.self, from: request, context: context)
+                let chat = try validated { try body.chatRequest(model: requested) }
+                return try json(["totalTokens": SimTokenizer.tokens(chat).count])
+            case "embedContent":
+                let admission = try await admitInference(context)
+                let body = try await decode(GeminiEmbedContentRequest.self, from: request, context: context)
+                _ = try resolveModel(requested, admission: admission)
+                let text = body.content.parts.compactMap(\.text).joined(separator: "\n")
+                return try json(["embedding": ["values": engine.embedder.embed(text, dimensions: body.outputDimensionality)]])
+            default:
+                throw SimHTTPError(.notFound, "Method \(method) is not supported for models/\(requested)", dialect: .gemini)
+            }
+        }
+    }
+
+    private func generate(_ request: Request, context: SimRequestContext, model requested: String, streamed: Bool) async throws -> Response {
+        let admission = try await admitInference(context)
+        let wire = try await decode(GeminiGenerateContentRequest.self, from: request, context: context)
+        let model = try resolveModel(requested, admission: admission)
+        let chat = try validated { try wire.chatRequest(model: model) }
+        var job = engine.job(chat: chat, model: model)
+        job.extraDelay = admission.extraDelay
+        let events = engine.play(job)
+        if streamed {
+            let sse = request.uri.queryParameters.get("alt") == "sse"
+            return stream(
+                events, encoder: GeminiStreamEncoder(framing: sse ? .sse : .jsonArray),
+                contentType: sse ? "text/event-stream" : "application/json", admission: admission,
+                malformed: sse ? "data: {\"candidates\": [{\"content\": \n\n" : "{\"candidates\": [", context: context
+            )
+        }
+        if admission.malformed { return malformedBody() }
+        let response = try await collect(events, admission: admission, context: context).response()
+        return try json(GeminiGenerateContentResponse(response))
+    }
+
+    private func modelEntry(_ name: String) -> GeminiModelList.Model {
+        GeminiModelList.Model(
+            name: "models/\(name)", displayName: name, inputTokenLimit: configuration.contextLength, outputTokenLimit: 8192,
+            supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens", "embedContent"]
+        )
+    }
+}
+
+/// `POST …:embedContent` body.
+struct GeminiEmbedContentRequest: Codable, Sendable {
+    var content: GeminiContent
+    var outputDimensionality: Int?
+}

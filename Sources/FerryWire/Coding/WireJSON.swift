@@ -1,0 +1,59 @@
+import FerryCore
+import Foundation
+
+/// The JSON coders every dialect uses, configured once.
+public enum WireJSON {
+    /// Decodes `type` from JSON bytes; failures become a ``FerryError`` that names the type and the reason.
+    public static func decode<Value: Decodable, Bytes: Collection>(
+        _ type: Value.Type,
+        from bytes: Bytes,
+        location: ErrorLocation = ErrorLocation()
+    ) throws -> Value where Bytes.Element == UInt8 {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw FerryError.invalidResponse("\(Value.self): \(describe(error))", location: location)
+        }
+    }
+
+    /// Encodes `value` as compact JSON bytes.
+    public static func encode<Value: Encodable>(_ value: Value) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    /// A person-readable account of a decoding error: which field, and what was wrong with it.
+    public static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
+            let joined = keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            return joined.isEmpty ? "the body" : "`\(joined)`"
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context)) has the wrong type (expected \(typeName(type)))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context)) is null (expected \(typeName(type)))"
+        case .keyNotFound(let key, let context):
+            let parent = path(context)
+            return "missing field `\(key.stringValue)`" + (parent == "the body" ? "" : " in \(parent)")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "the body is not valid JSON" }
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "a boolean"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array" : (String(describing: type).hasPrefix("Dictionary") ? "an object" : "\(type)")
+        }
+    }
+}

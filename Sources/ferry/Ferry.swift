@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `ferry`: one interface over vLLM, Ollama, llama.cpp and cloud LLMs.
+@main
+struct Ferry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ferry",
+        abstract: "Ferry: one interface over vLLM, Ollama, llama.cpp and cloud LLMs.",
+        subcommands: [SimCommand.self]
+    )
+}

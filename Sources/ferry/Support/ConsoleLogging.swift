@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Logging for the CLI: to standard error, at the chosen level, bootstrapped once.
+enum ConsoleLogging {
+    static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    /// Prints a line to standard output and flushes it, so a parent process reading a pipe sees it at once.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

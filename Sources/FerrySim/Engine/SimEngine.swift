@@ -34,11 +34,18 @@ public final class SimEngine: Sendable {
         public var idPrefix = "chatcmpl-"
     }
 
+    /// The job for a chat, generated for the served name `model` (so aliases such as `demo` and
+    /// `demo:latest` get the same answer).
     public func job(chat request: ChatRequest, model: String) -> Job {
-        Job(model: model, promptTokens: SimTokenizer.tokens(request), output: generator.chat(request))
+        var request = request
+        request.model = model
+        return Job(model: model, promptTokens: SimTokenizer.tokens(request), output: generator.chat(request))
     }
 
+    /// The job for a legacy completion, generated for the served name `model`.
     public func job(completion request: CompletionRequest, model: String) -> Job {
+        var request = request
+        request.model = model
         var tokens = SimTokenizer.tokens(request.system ?? "")
         tokens.append(contentsOf: SimTokenizer.tokens(request.prompt))
         return Job(model: model, promptTokens: tokens, output: generator.complete(request), idPrefix: "cmpl-")

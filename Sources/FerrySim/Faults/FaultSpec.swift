@@ -44,7 +44,7 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the `KIND[:ARG][@WHEN]` form; the error names the accepted forms.
     public init(parsing text: String) throws(FaultSpecError) {
-        let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let head = parts.first, !head.isEmpty else { throw FaultSpecError(text: text, reason: "it is empty") }
         let kindParts = head.split(separator: ":", maxSplits: 1).map(String.init)
         let name = kindParts[0].lowercased()

@@ -11,9 +11,9 @@ extension SimServer {
             try await admitOther(context)
             return try json(GeminiModelList(models: configuration.models.map(modelEntry)))
         }
-        router.get("/v1beta/models/{model}") { _, context -> Response in
+        router.get("/v1beta/models/{target}") { _, context -> Response in
             try await admitOther(context)
-            let requested = context.parameters.get("model") ?? ""
+            let requested = context.parameters.get("target") ?? ""
             guard let model = engine.servedModel(requested) else { throw SimHTTPError.modelNotFound(requested, dialect: .gemini) }
             return try json(modelEntry(model))
         }

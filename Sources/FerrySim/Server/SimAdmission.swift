@@ -47,8 +47,9 @@ extension SimServer {
             throw CancellationError()
         case .hang:
             // Accept and never answer: until the client gives up (closing the connection) or the server stops.
+            let channel = context.channel
             try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: .seconds(24 * 3600))
+                while channel.isActive { try await Task.sleep(for: .milliseconds(50)) }
             }
             throw SimHTTPError(.serviceUnavailable, "The server is shutting down", dialect: dialect)
         case .serverError:

@@ -12,15 +12,18 @@ import FerryCore
 public struct GeminiStreamDecoder: Sendable {
     public let model: String
     public let location: ErrorLocation
+    /// Gemini answers carry no creation time: the decoder's own is used.
+    public let created: Int
     private var started = false
     private var nextToolIndex = 0
     private var finishReason: String?
     private var usage: Usage?
     public private(set) var isEnded = false
 
-    public init(model: String, location: ErrorLocation = ErrorLocation()) {
+    public init(model: String, location: ErrorLocation = ErrorLocation(), created: Int = Timestamps.nowSeconds()) {
         self.model = model
         self.location = location
+        self.created = created
     }
 
     /// Decodes one frame's JSON.
@@ -38,7 +41,7 @@ public struct GeminiStreamDecoder: Sendable {
         }
         if !started {
             started = true
-            try emit(.start(StreamStart(id: response.responseId ?? "", model: response.modelVersion ?? model, created: Timestamps.nowSeconds())))
+            try emit(.start(StreamStart(id: response.responseId ?? "", model: response.modelVersion ?? model, created: created)))
         }
         if let candidate = response.candidates?.first {
             for part in candidate.content?.parts ?? [] {

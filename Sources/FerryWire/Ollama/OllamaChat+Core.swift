@@ -157,14 +157,16 @@ public enum OllamaFormat {
         }
     }
 
-    /// Seconds since 1970 from an RFC 3339 `created_at`, or now.
+    /// Seconds since 1970 from an RFC 3339 `created_at` (any number of fractional digits), or now.
     public static func seconds(_ createdAt: String?) -> Int {
-        guard let createdAt else { return Timestamps.nowSeconds() }
+        guard var text = createdAt else { return Timestamps.nowSeconds() }
+        if let dot = text.firstIndex(of: ".") {
+            let end = text[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" }) ?? text.endIndex
+            text.removeSubrange(dot..<end)
+        }
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: createdAt) { return Int(date.timeIntervalSince1970) }
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: createdAt).map { Int($0.timeIntervalSince1970) } ?? Timestamps.nowSeconds()
+        return formatter.date(from: text).map { Int($0.timeIntervalSince1970) } ?? Timestamps.nowSeconds()
     }
 
     /// A stable response id for an Ollama answer, which has none.

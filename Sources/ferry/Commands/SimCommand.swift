@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import UnixSignals
 
 /// `ferry sim`: a simulated vLLM, Ollama or Gemini server on loopback, for tests, benchmarks and demos.
@@ -99,8 +100,13 @@ struct SimCommand: AsyncParsableCommand {
                 "FerrySim listening on http://\(shown):\(port) (dialect \(configuration.dialect.rawValue), models: \(configuration.models.joined(separator: ", ")))"
             )
         }
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ferry.sim")
+        )
+        // Streams in flight may finish for a few seconds after SIGTERM; a hung client does not hold the exit.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await ServiceGroup(configuration: groupConfiguration).run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ValidationError("port \(port) on \(host) is already in use: stop what listens there, or choose another with --port (0 picks a free one)")
         }

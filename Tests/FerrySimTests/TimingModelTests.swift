@@ -69,5 +69,8 @@ struct TimingModelTests {
         #expect(value["mode"] == "a")
         #expect(value["nested"]?["ok"] == true)
         #expect(value["code"]?.stringValue?.count == 3)
+        let gemini = try JSONValue(parsing: #"{"type":"OBJECT","properties":{"city":{"type":"STRING"},"n":{"type":"INTEGER"}}}"#)
+        #expect(SimGenerator.arguments(for: gemini) == ["city": "sample city", "n": 42], "Gemini's upper-case types")
+        #expect(SimGenerator.arguments(for: ["type": "string"]) == [:], "arguments are always an object")
     }
 }

@@ -112,15 +112,20 @@ public struct SimGenerator: Sendable {
     /// A value that satisfies `schema`: every property filled (enum → first value, string → a sample, number →
     /// within bounds), arrays with one item.
     public static func arguments(for schema: JSONValue) -> JSONValue {
-        value(for: schema, name: "value")
+        let value = value(for: schema, name: "value")
+        // Every dialect takes arguments as an object, whatever the schema claims.
+        return value.objectValue == nil ? .object([:]) : value
     }
 
     private static func value(for schema: JSONValue, name: String) -> JSONValue {
         if let options = schema["enum"]?.arrayValue, let first = options.first { return first }
         if let constant = schema["const"] { return constant }
         if let choices = (schema["anyOf"] ?? schema["oneOf"])?.arrayValue, let first = choices.first { return value(for: first, name: name) }
-        var type = schema["type"]?.stringValue
-        if type == nil, let types = schema["type"]?.arrayValue { type = types.compactMap(\.stringValue).first { $0 != "null" } }
+        // Gemini's SDKs write types in upper case (`OBJECT`, `STRING`).
+        var type = schema["type"]?.stringValue?.lowercased()
+        if type == nil, let types = schema["type"]?.arrayValue {
+            type = types.compactMap { $0.stringValue?.lowercased() }.first { $0 != "null" }
+        }
         switch type {
         case "object", nil:
             var members: [String: JSONValue] = [:]

@@ -5,19 +5,26 @@ import HTTPTypes
 import Hummingbird
 
 extension SimServer {
-    /// The Gemini API (`/v1beta`). The API key (header `x-goog-api-key` or query `key`) is accepted, not checked.
+    /// The Gemini API, under both `/v1beta` and `/v1` (newer SDKs call `/v1`). The API key (header
+    /// `x-goog-api-key` or query `key`) is accepted, not checked.
     func addGeminiRoutes(to router: Router<SimRequestContext>) {
-        router.get("/v1beta/models") { _, context -> Response in
+        for version in ["v1beta", "v1"] {
+            addGeminiRoutes(to: router.group(RouterPath(version)))
+        }
+    }
+
+    private func addGeminiRoutes(to router: RouterGroup<SimRequestContext>) {
+        router.get("models") { _, context -> Response in
             try await admitOther(context)
             return try json(GeminiModelList(models: configuration.models.map(modelEntry)))
         }
-        router.get("/v1beta/models/{target}") { _, context -> Response in
+        router.get("models/{target}") { _, context -> Response in
             try await admitOther(context)
             let requested = context.parameters.get("target") ?? ""
             guard let model = engine.servedModel(requested) else { throw SimHTTPError.modelNotFound(requested, dialect: .gemini) }
             return try json(modelEntry(model))
         }
-        router.post("/v1beta/models/{target}") { request, context -> Response in
+        router.post("models/{target}") { request, context -> Response in
             let target = context.parameters.get("target") ?? ""
             guard let colon = target.lastIndex(of: ":") else {
                 throw SimHTTPError(.notFound, "Unknown method: expected models/{model}:generateContent", dialect: .gemini)

@@ -1,0 +1,104 @@
+"""Shared fixtures: start `ferry sim` (or later `ferry serve`) on 127.0.0.1 at a free port, stop it after.
+
+The binary comes from FERRY_BIN (set by .ci/run to the freshly built `ferry`).
+"""
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+FERRY_BIN = os.environ.get("FERRY_BIN", ".build/debug/ferry")
+URL_PATTERN = re.compile(r"http://[^\s)]+")
+
+
+class RunningProcess:
+    """A child process that printed the URL it listens on."""
+
+    def __init__(self, args, timeout=30.0):
+        self.args = args
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+        self.output = []
+        self.url = self._wait_for_url(timeout)
+        # Keep draining stderr so the child never blocks on a full pipe.
+        threading.Thread(target=self._drain, args=(self.process.stderr,), daemon=True).start()
+        threading.Thread(target=self._drain, args=(self.process.stdout,), daemon=True).start()
+
+    def _wait_for_url(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"{self.args} exited with {self.process.returncode}: {self.process.stderr.read()}")
+                continue
+            self.output.append(line)
+            match = URL_PATTERN.search(line)
+            if match:
+                return match.group(0)
+        raise TimeoutError(f"{self.args} printed no URL within {timeout}s: {self.output}")
+
+    def _drain(self, stream):
+        for line in stream:
+            self.output.append(line)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        return self.process.returncode
+
+
+def start_sim(dialect, *models, extra=()):
+    args = [FERRY_BIN, "sim", "--dialect", dialect, "--host", "127.0.0.1", "--port", "0",
+            "--ttft", "0", "--tokens-per-second", "0", "--log-level", "warning"]
+    for model in models:
+        args += ["--model", model]
+    return RunningProcess(args + list(extra))
+
+
+@pytest.fixture(scope="module")
+def vllm_sim():
+    sim = start_sim("vllm", "demo", "other-model")
+    yield sim
+    assert sim.stop() == 0, "ferry sim must exit cleanly on SIGTERM"
+
+
+@pytest.fixture(scope="module")
+def ollama_sim():
+    sim = start_sim("ollama", "demo", "qwen2.5:0.5b")
+    yield sim
+    assert sim.stop() == 0
+
+
+@pytest.fixture(scope="module")
+def gemini_sim():
+    sim = start_sim("gemini", "gemini-2.0-flash")
+    yield sim
+    assert sim.stop() == 0
+
+
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Current weather for a city",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "city": {"type": "string"},
+                "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+            },
+            "required": ["city"],
+        },
+    },
+}

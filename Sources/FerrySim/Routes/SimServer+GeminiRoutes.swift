@@ -51,24 +51,19 @@ extension SimServer {
     }
 
     private func generate(_ request: Request, context: SimRequestContext, model requested: String, streamed: Bool) async throws -> Response {
-        let admission = try await admitInference(context)
-        let wire = try await decode(GeminiGenerateContentRequest.self, from: request, context: context)
-        let model = try resolveModel(requested, admission: admission)
-        let chat = try validated { try wire.chatRequest(model: model) }
-        var job = engine.job(chat: chat, model: model)
-        job.extraDelay = admission.extraDelay
-        let events = engine.play(job)
-        if streamed {
-            let sse = request.uri.queryParameters.get("alt") == "sse"
-            return stream(
-                events, encoder: GeminiStreamEncoder(framing: sse ? .sse : .jsonArray),
-                contentType: sse ? "text/event-stream" : "application/json", admission: admission,
-                malformed: sse ? "data: {\"candidates\": [{\"content\": \n\n" : "{\"candidates\": [", context: context
-            )
-        }
-        if admission.malformed { return malformedBody() }
-        let response = try await collect(events, admission: admission, context: context).response()
-        return try json(GeminiGenerateContentResponse(response))
+        let sse = request.uri.queryParameters.get("alt") == "sse"
+        return try await serveGeneration(
+            request, context: context, body: GeminiGenerateContentRequest.self,
+            plan: { wire in
+                let chat = try wire.chatRequest(model: requested)
+                return GenerationPlan(requestedModel: requested, stream: streamed, encoder: GeminiStreamEncoder(framing: sse ? .sse : .jsonArray)) {
+                    engine.job(chat: chat, model: $0)
+                }
+            },
+            contentType: sse ? "text/event-stream" : "application/json",
+            malformed: sse ? "data: {\"candidates\": [{\"content\": \n\n" : "{\"candidates\": [",
+            whole: { try json(GeminiGenerateContentResponse($0.response())) }
+        )
     }
 
     private func modelEntry(_ name: String) -> GeminiModelList.Model {

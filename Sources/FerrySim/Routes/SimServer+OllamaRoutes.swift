@@ -52,42 +52,34 @@ extension SimServer {
             ))
         }
         router.post("/api/chat") { request, context -> Response in
-            let admission = try await admitInference(context)
-            let wire = try await decode(OllamaChatRequest.self, from: request, context: context)
-            let chat = try validated { try wire.chatRequest() }
-            let model = try resolveModel(chat.model, admission: admission)
-            var job = engine.job(chat: chat, model: model)
-            job.extraDelay = admission.extraDelay
-            let events = engine.play(job)
-            if wire.stream ?? true {
-                return stream(
-                    events, encoder: OllamaStreamEncoder(kind: .chat), contentType: "application/x-ndjson",
-                    admission: admission, malformed: "{\"model\": \"broken\", \"message\": {\n", context: context
-                )
-            }
-            if admission.malformed { return malformedBody() }
             let timer = OllamaStreamEncoder(kind: .chat)
-            let response = try await collect(events, admission: admission, context: context).response()
-            return try json(OllamaChatResponse(response, timings: timer.measuredTimings()))
+            return try await serveGeneration(
+                request, context: context, body: OllamaChatRequest.self,
+                plan: { wire in
+                    let chat = try wire.chatRequest()
+                    return GenerationPlan(requestedModel: chat.model, stream: wire.stream ?? true, encoder: OllamaStreamEncoder(kind: .chat)) {
+                        engine.job(chat: chat, model: $0)
+                    }
+                },
+                contentType: "application/x-ndjson",
+                malformed: "{\"model\": \"broken\", \"message\": {\n",
+                whole: { try json(OllamaChatResponse($0.response(), timings: timer.measuredTimings())) }
+            )
         }
         router.post("/api/generate") { request, context -> Response in
-            let admission = try await admitInference(context)
-            let wire = try await decode(OllamaGenerateRequest.self, from: request, context: context)
-            let completion = try validated { try wire.completionRequest() }
-            let model = try resolveModel(completion.model, admission: admission)
-            var job = engine.job(completion: completion, model: model)
-            job.extraDelay = admission.extraDelay
-            let events = engine.play(job)
-            if wire.stream ?? true {
-                return stream(
-                    events, encoder: OllamaStreamEncoder(kind: .generate), contentType: "application/x-ndjson",
-                    admission: admission, malformed: "{\"model\": \"broken\", \"response\": \n", context: context
-                )
-            }
-            if admission.malformed { return malformedBody() }
             let timer = OllamaStreamEncoder(kind: .generate)
-            let response = try await collect(events, admission: admission, context: context).completionResponse()
-            return try json(OllamaGenerateResponse(response, timings: timer.measuredTimings()))
+            return try await serveGeneration(
+                request, context: context, body: OllamaGenerateRequest.self,
+                plan: { wire in
+                    let completion = try wire.completionRequest()
+                    return GenerationPlan(requestedModel: completion.model, stream: wire.stream ?? true, encoder: OllamaStreamEncoder(kind: .generate)) {
+                        engine.job(completion: completion, model: $0)
+                    }
+                },
+                contentType: "application/x-ndjson",
+                malformed: "{\"model\": \"broken\", \"response\": \n",
+                whole: { try json(OllamaGenerateResponse($0.completionResponse(), timings: timer.measuredTimings())) }
+            )
         }
         router.post("/api/embed") { request, context -> Response in
             let admission = try await admitInference(context)

@@ -37,42 +37,34 @@ extension SimServer {
             return try json(TokenizeResponse(count: tokens.count, maxModelLen: configuration.contextLength, tokens: tokens.map(SimTokenizer.id)))
         }
         router.post("/v1/chat/completions") { request, context -> Response in
-            let admission = try await admitInference(context)
-            let wire = try await decode(OpenAIChatRequest.self, from: request, context: context)
-            let chat = try validated { try wire.chatRequest() }
-            let model = try resolveModel(chat.model, admission: admission)
-            var job = engine.job(chat: chat, model: model)
-            job.extraDelay = admission.extraDelay
-            let events = engine.play(job)
-            if wire.stream == true {
-                return stream(
-                    events, encoder: OpenAIStreamEncoder(kind: .chat, includeUsage: chat.includeUsage),
-                    contentType: "text/event-stream", admission: admission,
-                    malformed: "data: {\"id\": \"chatcmpl-broken\", \"choices\": [{\"delta\": \n\n", context: context
-                )
-            }
-            if admission.malformed { return malformedBody() }
-            let response = try await collect(events, admission: admission, context: context).response()
-            return try json(OpenAIChatCompletion(response))
+            try await serveGeneration(
+                request, context: context, body: OpenAIChatRequest.self,
+                plan: { wire in
+                    let chat = try wire.chatRequest()
+                    return GenerationPlan(
+                        requestedModel: chat.model, stream: wire.stream == true,
+                        encoder: OpenAIStreamEncoder(kind: .chat, includeUsage: chat.includeUsage)
+                    ) { engine.job(chat: chat, model: $0) }
+                },
+                contentType: "text/event-stream",
+                malformed: "data: {\"id\": \"chatcmpl-broken\", \"choices\": [{\"delta\": \n\n",
+                whole: { try json(OpenAIChatCompletion($0.response())) }
+            )
         }
         router.post("/v1/completions") { request, context -> Response in
-            let admission = try await admitInference(context)
-            let wire = try await decode(OpenAICompletionRequest.self, from: request, context: context)
-            let completion = try validated { try wire.completionRequest() }
-            let model = try resolveModel(completion.model, admission: admission)
-            var job = engine.job(completion: completion, model: model)
-            job.extraDelay = admission.extraDelay
-            let events = engine.play(job)
-            if wire.stream == true {
-                return stream(
-                    events, encoder: OpenAIStreamEncoder(kind: .completion, includeUsage: completion.includeUsage),
-                    contentType: "text/event-stream", admission: admission,
-                    malformed: "data: {\"id\": \"cmpl-broken\", \"choices\": [{\"text\": \n\n", context: context
-                )
-            }
-            if admission.malformed { return malformedBody() }
-            let response = try await collect(events, admission: admission, context: context).completionResponse()
-            return try json(OpenAICompletion(response))
+            try await serveGeneration(
+                request, context: context, body: OpenAICompletionRequest.self,
+                plan: { wire in
+                    let completion = try wire.completionRequest()
+                    return GenerationPlan(
+                        requestedModel: completion.model, stream: wire.stream == true,
+                        encoder: OpenAIStreamEncoder(kind: .completion, includeUsage: completion.includeUsage)
+                    ) { engine.job(completion: completion, model: $0) }
+                },
+                contentType: "text/event-stream",
+                malformed: "data: {\"id\": \"cmpl-broken\", \"choices\": [{\"text\": \n\n",
+                whole: { try json(OpenAICompletion($0.completionResponse())) }
+            )
         }
         router.post("/v1/embeddings") { request, context -> Response in
             let admission = try await admitInference(context)

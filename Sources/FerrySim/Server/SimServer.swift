@@ -91,6 +91,41 @@ public struct SimServer: Sendable {
         Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(value))))
     }
 
+    /// What a generating route reads from its request: the model asked for, whether to stream, and how to
+    /// build the job once the model is resolved.
+    struct GenerationPlan {
+        var requestedModel: String
+        var stream: Bool
+        /// Writes the stream, when `stream` is set.
+        var encoder: any ChatEventEncoder
+        var job: (_ servedModel: String) -> SimEngine.Job
+    }
+
+    /// The path every generating route shares: count the request and apply faults, decode and validate the body,
+    /// resolve the model, play the job, then stream it with the plan's encoder or answer whole with `whole`.
+    func serveGeneration<Wire: Decodable>(
+        _ request: Request,
+        context: SimRequestContext,
+        body: Wire.Type,
+        plan: (Wire) throws -> GenerationPlan,
+        contentType: String,
+        malformed: String,
+        whole: (ChatStreamAssembler) throws -> Response
+    ) async throws -> Response {
+        let admission = try await admitInference(context)
+        let wire = try await decode(body, from: request, context: context)
+        let generation = try validated { try plan(wire) }
+        let model = try resolveModel(generation.requestedModel, admission: admission)
+        var job = generation.job(model)
+        job.extraDelay = admission.extraDelay
+        let events = engine.play(job)
+        if generation.stream {
+            return stream(events, encoder: generation.encoder, contentType: contentType, admission: admission, malformed: malformed, context: context)
+        }
+        if admission.malformed { return malformedBody() }
+        return try whole(try await collect(events, admission: admission, context: context))
+    }
+
     /// A streamed answer: events written by `encoder` as they come, with the drop and malformed faults applied.
     func stream(
         _ events: ChatEventStream,

@@ -165,7 +165,7 @@ extension OpenAIMessage {
                 )
             },
             toolCallID: toolCallID,
-            name: chatRole == .tool ? name : name
+            name: name
         )
     }
 }

@@ -52,7 +52,7 @@ struct RunningSim: Sendable {
     }
 }
 
-/// Runs `body` against a FerrySim server with `configuration`, then stops the server.
+/// Runs `body` against a FerrySim server with `configuration` on 127.0.0.1 at a free port, then stops it.
 func withSim<Value: Sendable>(
     _ configuration: SimConfiguration,
     _ body: @Sendable (RunningSim) async throws -> Value
@@ -63,22 +63,8 @@ func withSim<Value: Sendable>(
     let server = SimServer(configuration: configuration)
     var logger = Logger(label: "ferry.sim.test")
     logger.logLevel = .error
-    let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-    let app = server.makeApplication(logger: logger) { port in portContinuation.yield(port) }
-    let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        do {
-            let value = try await body(RunningSim(port: port, server: server))
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return value
-        } catch {
-            tasks.cancelAll()
-            throw error
-        }
+    return try await server.withRunning(logger: logger) { port in
+        try await body(RunningSim(port: port, server: server))
     }
 }
 
@@ -90,32 +76,15 @@ extension TestClient.Response {
 /// The events of a streamed body, decoded through FerryWire.
 func decodeStream(_ bytes: [UInt8], dialect: SimDialect, completion: Bool = false, sse: Bool = true) throws -> [ChatEvent] {
     var events: [ChatEvent] = []
-    let buffer = ByteBuffer(bytes: bytes)
+    func run(_ parser: some ChatStreamParser) throws {
+        var parser = parser
+        try parser.feed(ByteBuffer(bytes: bytes)) { events.append($0) }
+        try parser.finish { events.append($0) }
+    }
     switch dialect {
-    case .vllm:
-        var framing = SSEDecoder()
-        var decoder = OpenAIStreamDecoder(kind: completion ? .completion : .chat)
-        try framing.feed(buffer) { try decoder.decode($0.data) { events.append($0) } }
-        try framing.finish { try decoder.decode($0.data) { events.append($0) } }
-        try decoder.end({ events.append($0) }, bodyEnded: true)
-    case .ollama:
-        var framing = NDJSONDecoder()
-        var decoder = OllamaStreamDecoder(kind: completion ? .generate : .chat)
-        try framing.feed(buffer) { try decoder.decode($0) { events.append($0) } }
-        try framing.finish { try decoder.decode($0) { events.append($0) } }
-        try decoder.end { events.append($0) }
-    case .gemini:
-        var decoder = GeminiStreamDecoder(model: "demo", created: 0)
-        if sse {
-            var framing = SSEDecoder()
-            try framing.feed(buffer) { try decoder.decode($0.data) { events.append($0) } }
-            try framing.finish { try decoder.decode($0.data) { events.append($0) } }
-        } else {
-            var framing = JSONArrayStreamDecoder()
-            try framing.feed(buffer) { try decoder.decode($0) { events.append($0) } }
-            try framing.finish()
-        }
-        try decoder.end { events.append($0) }
+    case .vllm: try run(OpenAIStreamParser(kind: completion ? .completion : .chat))
+    case .ollama: try run(OllamaStreamParser(kind: completion ? .generate : .chat))
+    case .gemini: try run(GeminiStreamParser(model: "demo", framing: sse ? .sse : .jsonArray, created: 0))
     }
     return events
 }

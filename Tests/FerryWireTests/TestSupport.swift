@@ -21,48 +21,29 @@ func chunks(_ bytes: [UInt8], cuts: [Int]) -> [ByteBuffer] {
     return result
 }
 
-/// The events of an OpenAI-compatible SSE body arriving in `chunks`.
+/// The events of a whole body arriving in `chunks`, read by `parser`.
+func parse(_ chunks: [ByteBuffer], with parser: some ChatStreamParser) throws -> [ChatEvent] {
+    var parser = parser
+    var events: [ChatEvent] = []
+    for chunk in chunks { try parser.feed(chunk) { events.append($0) } }
+    try parser.finish { events.append($0) }
+    return events
+}
+
 func openAIEvents(_ chunks: [ByteBuffer], kind: OpenAIStreamDecoder.Kind = .chat) throws -> [ChatEvent] {
-    var events: [ChatEvent] = []
-    var sse = SSEDecoder()
-    var decoder = OpenAIStreamDecoder(kind: kind)
-    for chunk in chunks { try sse.feed(chunk) { try decoder.decode($0.data) { events.append($0) } } }
-    try sse.finish { try decoder.decode($0.data) { events.append($0) } }
-    try decoder.end({ events.append($0) }, bodyEnded: true)
-    return events
+    try parse(chunks, with: OpenAIStreamParser(kind: kind))
 }
 
-/// The events of an Ollama NDJSON body arriving in `chunks`.
 func ollamaEvents(_ chunks: [ByteBuffer], kind: OllamaStreamDecoder.Kind = .chat) throws -> [ChatEvent] {
-    var events: [ChatEvent] = []
-    var ndjson = NDJSONDecoder()
-    var decoder = OllamaStreamDecoder(kind: kind)
-    for chunk in chunks { try ndjson.feed(chunk) { try decoder.decode($0) { events.append($0) } } }
-    try ndjson.finish { try decoder.decode($0) { events.append($0) } }
-    try decoder.end { events.append($0) }
-    return events
+    try parse(chunks, with: OllamaStreamParser(kind: kind))
 }
 
-/// The events of a Gemini SSE body arriving in `chunks`.
 func geminiSSEEvents(_ chunks: [ByteBuffer]) throws -> [ChatEvent] {
-    var events: [ChatEvent] = []
-    var sse = SSEDecoder()
-    var decoder = GeminiStreamDecoder(model: "gemini-2.0-flash", created: 1)
-    for chunk in chunks { try sse.feed(chunk) { try decoder.decode($0.data) { events.append($0) } } }
-    try sse.finish { try decoder.decode($0.data) { events.append($0) } }
-    try decoder.end { events.append($0) }
-    return events
+    try parse(chunks, with: GeminiStreamParser(model: "gemini-2.0-flash", framing: .sse, created: 1))
 }
 
-/// The events of a Gemini JSON-array body arriving in `chunks`.
 func geminiArrayEvents(_ chunks: [ByteBuffer]) throws -> [ChatEvent] {
-    var events: [ChatEvent] = []
-    var array = JSONArrayStreamDecoder()
-    var decoder = GeminiStreamDecoder(model: "gemini-2.0-flash", created: 1)
-    for chunk in chunks { try array.feed(chunk) { try decoder.decode($0) { events.append($0) } } }
-    try array.finish()
-    try decoder.end { events.append($0) }
-    return events
+    try parse(chunks, with: GeminiStreamParser(model: "gemini-2.0-flash", framing: .jsonArray, created: 1))
 }
 
 /// Encodes events with `encoder` into one body.

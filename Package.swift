@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "FerryCore", targets: ["FerryCore"]),
         .library(name: "FerryWire", targets: ["FerryWire"]),
+        .library(name: "FerryProviders", targets: ["FerryProviders"]),
         .library(name: "FerrySim", targets: ["FerrySim"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -32,6 +34,20 @@ let package = Package(
             dependencies: [
                 "FerryCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // LanguageModel implementations over HTTP: OpenAI-compatible, Ollama, Gemini. One shared client, no retries.
+        .target(
+            name: "FerryProviders",
+            dependencies: [
+                "FerryCore",
+                "FerryWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -67,6 +83,11 @@ let package = Package(
             name: "FerryWireTests",
             dependencies: ["FerryWire", .product(name: "NIOCore", package: "swift-nio")],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FerryProvidersTests",
+            dependencies: ["FerryProviders", "FerrySim", "FerryWire", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -43,7 +43,7 @@ extension SimServer {
                 let body = try await decode(GeminiEmbedContentRequest.self, from: request, context: context)
                 _ = try resolveModel(requested, admission: admission)
                 let text = body.content.parts.compactMap(\.text).joined(separator: "\n")
-                return try json(["embedding": ["values": engine.embedder.embed(text, dimensions: body.outputDimensionality)]])
+                return try json(GeminiEmbedContentResponse(values: engine.embedder.embed(text, dimensions: body.outputDimensionality)))
             default:
                 throw SimHTTPError(.notFound, "Method \(method) is not supported for models/\(requested)", dialect: .gemini)
             }
@@ -72,10 +72,4 @@ extension SimServer {
             supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens", "embedContent"]
         )
     }
-}
-
-/// `POST …:embedContent` body.
-struct GeminiEmbedContentRequest: Codable, Sendable {
-    var content: GeminiContent
-    var outputDimensionality: Int?
 }

@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import FerryCore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The one pooled HTTP client every provider shares. It never retries (only the router does), follows no
+/// redirects, and bounds every non-streaming body it reads.
+///
+/// ```swift
+/// let http = ProviderHTTPClient()
+/// let vllm = OpenAICompatibleProvider(name: "vllm", endpoint: try BackendEndpoint("http://127.0.0.1:8000"), http: http)
+/// defer { try? await http.shutdown() }
+/// ```
+public final class ProviderHTTPClient: Sendable {
+    public struct Configuration: Sendable {
+        /// Time allowed to open a TCP connection.
+        public var connectTimeout: Duration = .seconds(5)
+        /// A deadline for a whole request, streams included (the router sets finer ones).
+        public var requestTimeout: Duration = .seconds(600)
+        /// The most bytes read from a non-streaming body (answers, error bodies, model lists).
+        public var maxBodyBytes = 32 << 20
+        /// Idle connections kept per host.
+        public var maxIdleConnectionsPerHost = 64
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    let client: HTTPClient
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        var settings = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000 + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+        )
+        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.maxIdleConnectionsPerHost
+        // AsyncHTTPClient retries a failed connection with backoff until the connect timeout, so a refused
+        // connection (vLLM down) would cost the whole timeout before the router could fall back. Only the router
+        // retries: fail at once.
+        settings.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+    }
+
+    /// Closes the pooled connections. Call once, when nothing uses the client any more.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    /// Sends a request; transport failures become ``FerryError``s that name the URL and say how to start the
+    /// server (`startHint`).
+    func send(_ request: HTTPClientRequest, location: ErrorLocation, startHint: String) async throws -> HTTPClientResponse {
+        let timeout = TimeAmount.nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000)
+        do {
+            return try await client.execute(request, timeout: timeout)
+        } catch {
+            throw TransportErrors.ferryError(for: error, location: location, startHint: startHint)
+        }
+    }
+
+    /// Reads a whole body, up to `maxBodyBytes`.
+    func collect(_ response: HTTPClientResponse, location: ErrorLocation) async throws -> ByteBuffer {
+        do {
+            return try await response.body.collect(upTo: configuration.maxBodyBytes)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw FerryError.tooLarge("The backend's answer", limit: configuration.maxBodyBytes, location: location)
+        } catch {
+            throw TransportErrors.ferryError(for: error, location: location, startHint: "")
+        }
+    }
+
+    /// A JSON request to `url`, with the given headers (keys are sent, never logged).
+    static func jsonRequest(_ url: String, method: HTTPMethod = .POST, body: Data? = nil, headers: [(String, String)]) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "accept", value: "application/json, text/event-stream, application/x-ndjson")
+        if let body {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        return request
+    }
+}

@@ -14,7 +14,7 @@ import NIOHTTP1
 ///
 /// Gemini has no legacy completion endpoint: `complete` sends the prompt (and system text) as one user turn.
 /// Embeddings use `:embedContent`, one input at a time.
-public struct GeminiProvider: LanguageModel {
+public struct GeminiProvider: HTTPLanguageModel {
     public static let defaultEndpoint = "https://generativelanguage.googleapis.com"
     /// Suffixes stripped from a base URL.
     public static let versionSuffixes = ["/v1beta", "/v1"]
@@ -57,20 +57,16 @@ public struct GeminiProvider: LanguageModel {
 
     public func streamChat(_ request: ChatRequest) async throws -> ChatEventStream {
         let model = try await resolveModel(request.model)
-        let body = try GeminiGenerateContentRequest(request)
-        let path = "/v1beta/models/\(model):streamGenerateContent?alt=sse"
-        return try await diagnosing(model) {
-            try await backend.stream(path, body: body, model: model, parser: GeminiStreamParser(model: model, framing: .sse, location: backend.location(path, model: model)))
+        return try await streamCall("/v1beta/models/\(model):streamGenerateContent?alt=sse", model: model) { try GeminiGenerateContentRequest(request.with(model: $0)) } parser: {
+            GeminiStreamParser(model: $0, framing: .sse, location: $1)
         }
     }
 
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
         let model = try await resolveModel(request.model)
-        let body = try GeminiGenerateContentRequest(request)
-        let path = "/v1beta/models/\(model):generateContent"
-        return try await diagnosing(model) {
-            try await backend.json(GeminiGenerateContentResponse.self, .POST, path, body: body, model: model).chatResponse(model: model, location: backend.location(path, model: model))
-        }
+        return try await call("/v1beta/models/\(model):generateContent", model: model, answer: GeminiGenerateContentResponse.self) {
+            try GeminiGenerateContentRequest(request.with(model: $0))
+        } decode: { try $0.chatResponse(model: model, location: $1) }
     }
 
     public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream {
@@ -84,35 +80,28 @@ public struct GeminiProvider: LanguageModel {
 
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
         let model = try await resolveModel(request.model)
-        let path = "/v1beta/models/\(model):embedContent"
         var vectors: [[Float]] = []
         for input in request.inputs {
-            let body = GeminiEmbedContentRequest(text: input, outputDimensionality: request.dimensions)
-            let answer = try await diagnosing(model) {
-                try await backend.json(GeminiEmbedContentResponse.self, .POST, path, body: body, model: model)
-            }
-            vectors.append(answer.embedding.values)
+            vectors.append(try await call("/v1beta/models/\(model):embedContent", model: model, answer: GeminiEmbedContentResponse.self) { _ in
+                GeminiEmbedContentRequest(text: input, outputDimensionality: request.dimensions)
+            } decode: { answer, _ in answer.embedding.values })
         }
         return EmbeddingResponse(model: model, embeddings: vectors)
     }
 
     public func models() async throws -> [ModelInfo] {
-        try await backend.json(GeminiModelList.self, .GET, "/v1beta/models", body: Optional<NoBody>.none, model: nil).modelInfos
+        try await fetch("/v1beta/models", as: GeminiModelList.self).modelInfos
     }
 
     public func health() async -> HealthReport {
         await HealthProbe.run(backend: backend, paths: ["/v1beta/models"]) { try await models().map(\.id) }
     }
 
-    func resolveModel(_ requested: String) async throws -> String {
-        let bare = requested.hasPrefix("models/") ? String(requested.dropFirst(7)) : requested
-        guard bare.isEmpty || bare == "auto" else { return bare }
-        if let defaultModel { return defaultModel }
-        return try await ModelResolution.onlyServed(by: name, location: backend.location("/v1beta/models", model: requested)) { try await models().map(\.id) }
-    }
+    var modelsPath: String { "/v1beta/models" }
 
-    func diagnosing<Value>(_ model: String, _ body: () async throws -> Value) async throws -> Value {
-        try await ModelResolution.diagnosing(model) { try await models().map(\.id) } body: { try await body() }
+    /// Gemini names models `models/<id>`; requests take the bare id.
+    func normalizedModel(_ requested: String) -> String {
+        requested.hasPrefix("models/") ? String(requested.dropFirst(7)) : requested
     }
 
     /// A legacy completion as one user turn.

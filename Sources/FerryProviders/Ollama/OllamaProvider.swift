@@ -14,7 +14,7 @@ import NIOHTTP1
 ///
 /// A model that is not pulled becomes ``FerryError/Code/modelNotFound`` listing the local models and the
 /// `ollama pull` command. It never retries.
-public struct OllamaProvider: LanguageModel {
+public struct OllamaProvider: HTTPLanguageModel {
     /// Suffixes stripped from a base URL (users paste Ollama's OpenAI URL `…/v1`, or `…/api`).
     public static let versionSuffixes = ["/v1", "/api"]
 
@@ -42,55 +42,38 @@ public struct OllamaProvider: LanguageModel {
     }
 
     public func streamChat(_ request: ChatRequest) async throws -> ChatEventStream {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = try OllamaChatRequest(request, stream: true)
-        return try await diagnosing(request.model) {
-            try await backend.stream("/api/chat", body: body, model: request.model, parser: OllamaStreamParser(kind: .chat, location: backend.location("/api/chat", model: request.model)))
+        try await streamCall("/api/chat", model: request.model) { try OllamaChatRequest(request.with(model: $0), stream: true) } parser: {
+            OllamaStreamParser(kind: .chat, location: $1)
         }
     }
 
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = try OllamaChatRequest(request, stream: false)
-        let location = backend.location("/api/chat", model: request.model)
-        return try await diagnosing(request.model) {
-            try await backend.json(OllamaChatResponse.self, .POST, "/api/chat", body: body, model: request.model).chatResponse(location: location)
-        }
+        try await call("/api/chat", model: request.model, answer: OllamaChatResponse.self) {
+            try OllamaChatRequest(request.with(model: $0), stream: false)
+        } decode: { try $0.chatResponse(location: $1) }
     }
 
     public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = OllamaGenerateRequest(request, stream: true)
-        return try await diagnosing(request.model) {
-            try await backend.stream("/api/generate", body: body, model: request.model, parser: OllamaStreamParser(kind: .generate, location: backend.location("/api/generate", model: request.model)))
+        try await streamCall("/api/generate", model: request.model) { OllamaGenerateRequest(request.with(model: $0), stream: true) } parser: {
+            OllamaStreamParser(kind: .generate, location: $1)
         }
     }
 
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = OllamaGenerateRequest(request, stream: false)
-        let location = backend.location("/api/generate", model: request.model)
-        return try await diagnosing(request.model) {
-            try await backend.json(OllamaGenerateResponse.self, .POST, "/api/generate", body: body, model: request.model).completionResponse(location: location)
-        }
+        try await call("/api/generate", model: request.model, answer: OllamaGenerateResponse.self) {
+            OllamaGenerateRequest(request.with(model: $0), stream: false)
+        } decode: { try $0.completionResponse(location: $1) }
     }
 
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = OllamaEmbedRequest(request)
-        return try await diagnosing(request.model) {
-            try await backend.json(OllamaEmbedResponse.self, .POST, "/api/embed", body: body, model: request.model).embeddingResponse
-        }
+        try await call("/api/embed", model: request.model, answer: OllamaEmbedResponse.self) {
+            OllamaEmbedRequest(request.with(model: $0))
+        } decode: { answer, _ in answer.embeddingResponse }
     }
 
     /// The local models (`/api/tags`), named `name:tag`.
     public func models() async throws -> [ModelInfo] {
-        try await backend.json(OllamaTagsResponse.self, .GET, "/api/tags", body: Optional<NoBody>.none, model: nil).modelInfos
+        try await fetch("/api/tags", as: OllamaTagsResponse.self).modelInfos
     }
 
     /// Probes `/api/version`, then `/api/tags`.
@@ -98,19 +81,10 @@ public struct OllamaProvider: LanguageModel {
         await HealthProbe.run(backend: backend, paths: ["/api/version", "/api/tags"]) { try await models().map(\.id) }
     }
 
-    func resolveModel(_ requested: String) async throws -> String {
-        guard requested.isEmpty || requested == "auto" else { return requested }
-        if let defaultModel { return defaultModel }
-        return try await ModelResolution.onlyServed(by: name, location: backend.location("/api/tags", model: requested)) { try await models().map(\.id) }
-    }
+    var modelsPath: String { "/api/tags" }
 
-    /// A model-not-found error lists the local models and says how to pull the missing one.
-    func diagnosing<Value>(_ model: String, _ body: () async throws -> Value) async throws -> Value {
-        do {
-            return try await ModelResolution.diagnosing(model) { try await models().map(\.id) } body: { try await body() }
-        } catch var error as FerryError where error.code == .modelNotFound {
-            error.hint = "pull it with `ollama pull \(model)`" + (error.servedModels.isEmpty ? "" : ", or \(error.hint)")
-            throw error
-        }
+    /// A model that is not pulled: the pull command, then the local models.
+    func missingModelHint(_ model: String, served: [String]) -> String? {
+        "pull it with `ollama pull \(model)`" + (served.isEmpty ? "" : ", or use one of the local models: \(served.map { "\"\($0)\"" }.joined(separator: ", "))")
     }
 }

@@ -16,7 +16,7 @@ import NIOHTTP1
 ///
 /// An unknown model becomes ``FerryError/Code/modelNotFound`` listing the models the server does serve;
 /// `model: "auto"` uses the served model when there is exactly one. It never retries.
-public struct OpenAICompatibleProvider: LanguageModel {
+public struct OpenAICompatibleProvider: HTTPLanguageModel {
     public let name: String
     public let endpoint: BackendEndpoint
     public let flavor: OpenAIFlavor
@@ -52,54 +52,37 @@ public struct OpenAICompatibleProvider: LanguageModel {
     }
 
     public func streamChat(_ request: ChatRequest) async throws -> ChatEventStream {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = OpenAIChatRequest(request, stream: true)
-        return try await diagnosing(request.model) {
-            try await backend.stream("/v1/chat/completions", body: body, model: request.model, parser: OpenAIStreamParser(kind: .chat, location: backend.location("/v1/chat/completions", model: request.model)))
+        try await streamCall("/v1/chat/completions", model: request.model) { OpenAIChatRequest(request.with(model: $0), stream: true) } parser: {
+            OpenAIStreamParser(kind: .chat, location: $1)
         }
     }
 
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = OpenAIChatRequest(request, stream: false)
-        let location = backend.location("/v1/chat/completions", model: request.model)
-        return try await diagnosing(request.model) {
-            try await backend.json(OpenAIChatCompletion.self, .POST, "/v1/chat/completions", body: body, model: request.model).chatResponse(location: location)
-        }
+        try await call("/v1/chat/completions", model: request.model, answer: OpenAIChatCompletion.self) {
+            OpenAIChatRequest(request.with(model: $0), stream: false)
+        } decode: { try $0.chatResponse(location: $1) }
     }
 
     public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = OpenAICompletionRequest(request, stream: true)
-        return try await diagnosing(request.model) {
-            try await backend.stream("/v1/completions", body: body, model: request.model, parser: OpenAIStreamParser(kind: .completion, location: backend.location("/v1/completions", model: request.model)))
+        try await streamCall("/v1/completions", model: request.model) { OpenAICompletionRequest(request.with(model: $0), stream: true) } parser: {
+            OpenAIStreamParser(kind: .completion, location: $1)
         }
     }
 
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = OpenAICompletionRequest(request, stream: false)
-        let location = backend.location("/v1/completions", model: request.model)
-        return try await diagnosing(request.model) {
-            try await backend.json(OpenAICompletion.self, .POST, "/v1/completions", body: body, model: request.model).completionResponse(location: location)
-        }
+        try await call("/v1/completions", model: request.model, answer: OpenAICompletion.self) {
+            OpenAICompletionRequest(request.with(model: $0), stream: false)
+        } decode: { try $0.completionResponse(location: $1) }
     }
 
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
-        var request = request
-        request.model = try await resolveModel(request.model)
-        let body = OpenAIEmbeddingRequest(request)
-        return try await diagnosing(request.model) {
-            try await backend.json(OpenAIEmbeddingResponse.self, .POST, "/v1/embeddings", body: body, model: request.model).embeddingResponse()
-        }
+        try await call("/v1/embeddings", model: request.model, answer: OpenAIEmbeddingResponse.self) {
+            OpenAIEmbeddingRequest(request.with(model: $0))
+        } decode: { answer, _ in try answer.embeddingResponse() }
     }
 
     public func models() async throws -> [ModelInfo] {
-        try await backend.json(OpenAIModelList.self, .GET, "/v1/models", body: Optional<NoBody>.none, model: nil).models
+        try await fetch("/v1/models", as: OpenAIModelList.self).models
     }
 
     /// Tries the flavour's health endpoints in order and reports which answered and how fast, with the served
@@ -108,15 +91,5 @@ public struct OpenAICompatibleProvider: LanguageModel {
         await HealthProbe.run(backend: backend, paths: flavor.healthPaths) { try await models().map(\.id) }
     }
 
-    /// `auto` (or an empty name) becomes the default model, or the only model the server serves.
-    func resolveModel(_ requested: String) async throws -> String {
-        guard requested.isEmpty || requested == "auto" else { return requested }
-        if let defaultModel { return defaultModel }
-        return try await ModelResolution.onlyServed(by: name, location: backend.location("/v1/models", model: requested)) { try await models().map(\.id) }
-    }
-
-    /// Runs `body`; a model-not-found error is completed with the models the server does serve.
-    func diagnosing<Value>(_ model: String, _ body: () async throws -> Value) async throws -> Value {
-        try await ModelResolution.diagnosing(model) { try await models().map(\.id) } body: { try await body() }
-    }
+    var modelsPath: String { "/v1/models" }
 }

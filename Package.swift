@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FerryCore", targets: ["FerryCore"]),
         .library(name: "FerryWire", targets: ["FerryWire"]),
         .library(name: "FerryProviders", targets: ["FerryProviders"]),
+        .library(name: "FerryRouter", targets: ["FerryRouter"]),
         .library(name: "FerrySim", targets: ["FerrySim"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
@@ -51,6 +52,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The router: routes, strategies, the one retry loop, circuit breakers, timeouts. Itself a LanguageModel.
+        .target(name: "FerryRouter", dependencies: ["FerryCore"], swiftSettings: strict),
         // The simulated inference server. Depends on Core + Wire only.
         .target(
             name: "FerrySim",
@@ -88,6 +91,11 @@ let package = Package(
         .testTarget(
             name: "FerryProvidersTests",
             dependencies: ["FerryProviders", "FerrySim", "FerryWire", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FerryRouterTests",
+            dependencies: ["FerryRouter", "FerryProviders", "FerrySim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

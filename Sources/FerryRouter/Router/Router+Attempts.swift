@@ -1,0 +1,146 @@
+import FerryCore
+
+extension Router {
+    /// Runs `operation` on the route's backends until one succeeds, following the retry policy.
+    func attempt<Value: Sendable>(
+        _ route: Route,
+        prefixKey: String,
+        timeout: Duration,
+        _ operation: @escaping @Sendable (RouteBackend) async throws -> Value
+    ) async throws -> Value {
+        try await attempts(route, prefixKey: prefixKey) { backend in
+            let started = clock.now()
+            let value = try await withDeadline(timeout, what: "the answer", backend: backend) { try await operation(backend) }
+            return (value, clock.now() - started)
+        }
+    }
+
+    /// Opens a stream on the route's backends until one hands over a first event that is not an error, then
+    /// returns the stream from that event on (the commit point).
+    func stream(_ route: Route, prefixKey: String, _ open: @escaping @Sendable (RouteBackend) async throws -> ChatEventStream) async throws -> ChatEventStream {
+        let (committed, backend) = try await attemptsKeepingSlot(route, prefixKey: prefixKey) { backend in
+            let started = clock.now()
+            // The deadline covers opening the stream too: a backend that hangs before its headers is caught.
+            let (events, first) = try await withDeadline(route.timeouts.firstEvent, what: "the first event", backend: backend) {
+                let events = IteratorBox(try await open(backend).makeAsyncIterator())
+                return (events, try await events.next())
+            }
+            switch first {
+            case nil:
+                throw FerryError.streamInterrupted("the stream ended before its first event", location: ErrorLocation(backend: backend.name))
+            case .error(let error)?:
+                throw error.located(ErrorLocation(backend: backend.name))
+            case let event?:
+                return (CommittedStream(first: event, events: events), clock.now() - started)
+            }
+        }
+        return committed.events(idle: route.timeouts.idle, clock: clock, backend: backend.name) { [states, clock] outcome in
+            states.end(backend.name, outcome, now: clock.now())
+        }
+    }
+
+    /// The loop for whole answers: the backend's slot is released as soon as the operation ends.
+    private func attempts<Value>(
+        _ route: Route,
+        prefixKey: String,
+        _ operation: (RouteBackend) async throws -> (Value, Duration)
+    ) async throws -> Value {
+        let (value, backend) = try await attemptsKeepingSlot(route, prefixKey: prefixKey, operation)
+        states.end(backend.name, .success, now: clock.now())
+        return value
+    }
+
+    /// The retry loop. On success the backend's slot is still held: the caller ends it.
+    private func attemptsKeepingSlot<Value>(
+        _ route: Route,
+        prefixKey: String,
+        _ operation: (RouteBackend) async throws -> (Value, Duration)
+    ) async throws -> (Value, RouteBackend) {
+        let deadline = clock.now() + route.timeouts.total
+        let counter = states.nextCounter(route.name)
+        var failures = 0
+        var tried: Set<String> = []
+        var excluded: Set<String> = []
+        var lastError: FerryError?
+        while failures < route.retry.maxAttempts {
+            let names = route.backends.map(\.name)
+            let order = route.strategy.order(states.loads(names), counter: counter, prefixKey: prefixKey)
+            let candidates = order.map { route.backends[$0] }.filter { !excluded.contains($0.name) }
+            // Untried backends first (fallback is immediate); then the tried ones again, after a backoff.
+            let fresh = candidates.filter { !tried.contains($0.name) }
+            let pick = (fresh + candidates.filter { tried.contains($0.name) }).first { states.isAvailable($0.name, now: clock.now()) }
+            guard let backend = pick, states.begin(backend.name, now: clock.now()) else {
+                throw noBackend(route, lastError: lastError, excluded: excluded)
+            }
+            if tried.contains(backend.name) || lastError?.retryAfter != nil {
+                let wait = route.retry.delay(afterFailure: failures, retryAfter: lastError?.retryAfter, random: random())
+                guard clock.now() + wait < deadline else {
+                    states.end(backend.name, .neutral, now: clock.now())
+                    break
+                }
+                do {
+                    try await clock.sleep(for: wait)
+                } catch {
+                    states.end(backend.name, .neutral, now: clock.now())
+                    throw error
+                }
+            }
+            tried.insert(backend.name)
+            do {
+                let (value, ttft) = try await operation(backend)
+                states.recordTTFT(backend.name, ttft)
+                return (value, backend)
+            } catch let error as FerryError {
+                let retryable = RetryPolicy.isRetryable(error) && error.code != .cancelled
+                // The request's own faults say nothing about the backend's health.
+                states.end(backend.name, retryable && error.code != .modelNotFound ? .failure : .neutral, now: clock.now())
+                guard retryable, !Task.isCancelled else { throw error }
+                if error.code == .modelNotFound { excluded.insert(backend.name) }
+                lastError = error.located(ErrorLocation(backend: backend.name))
+                failures += 1
+            } catch {
+                states.end(backend.name, .neutral, now: clock.now())
+                throw error
+            }
+        }
+        throw exhausted(route, lastError: lastError, attempts: failures)
+    }
+
+    private func noBackend(_ route: Route, lastError: FerryError?, excluded: Set<String>) -> FerryError {
+        if let lastError, !excluded.isEmpty, excluded.count == route.backends.count { return lastError }
+        let circuits = route.backends.map { "\($0.name): \(states.snapshot($0.name)?.breaker.stateName ?? "unknown")" }.joined(separator: ", ")
+        return FerryError(
+            code: .upstreamFailure,
+            message: "No backend of route `\(route.name)` is available (\(circuits))" + (lastError.map { "; last error: \($0.message)" } ?? ""),
+            location: ErrorLocation(backend: route.name),
+            hint: "the circuits reopen after their cooldown; check the backends with `ferry doctor`, or add a fallback backend",
+            httpStatus: 503
+        )
+    }
+
+    private func exhausted(_ route: Route, lastError: FerryError?, attempts: Int) -> FerryError {
+        guard var error = lastError else {
+            return FerryError(code: .timeout, message: "Route `\(route.name)` ran out of time before any attempt", location: ErrorLocation(backend: route.name), hint: "raise the total timeout")
+        }
+        error.message += " (after \(attempts) attempt\(attempts == 1 ? "" : "s") on route `\(route.name)`)"
+        return error
+    }
+
+    /// Runs `operation`, failing with a timeout that names the backend when `limit` passes first.
+    func withDeadline<Value: Sendable>(
+        _ limit: Duration,
+        what: String,
+        backend: RouteBackend,
+        _ operation: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        guard let value = try await clock.run(within: limit, operation) else {
+            throw FerryError(
+                code: .timeout,
+                message: "Backend \"\(backend.name)\" sent no \(what) within \(limit)",
+                location: ErrorLocation(backend: backend.name, model: backend.modelName),
+                hint: "the first inference after a start can be slow (vLLM compiles); raise the timeout, or warm the backend up"
+            )
+        }
+        return value
+    }
+}

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -53,7 +54,16 @@ let package = Package(
             swiftSettings: strict
         ),
         // The router: routes, strategies, the one retry loop, circuit breakers, timeouts. Itself a LanguageModel.
-        .target(name: "FerryRouter", dependencies: ["FerryCore"], swiftSettings: strict),
+        .target(
+            name: "FerryRouter",
+            dependencies: [
+                "FerryCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // The simulated inference server. Depends on Core + Wire only.
         .target(
             name: "FerrySim",
@@ -95,7 +105,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FerryRouterTests",
-            dependencies: ["FerryRouter", "FerryProviders", "FerrySim", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "FerryRouter", "FerryProviders", "FerrySim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -22,8 +22,11 @@ final class BackendStates: Sendable {
     /// Weight of the newest sample in the TTFT average.
     let ewmaWeight = 0.3
 
-    init(names: [String], breaker: CircuitBreaker) {
+    let metrics: RouterMetrics
+
+    init(names: [String], breaker: CircuitBreaker, metrics: RouterMetrics) {
         entries = Mutex(Dictionary(uniqueKeysWithValues: names.map { ($0, Entry(breaker: breaker)) }))
+        self.metrics = metrics
     }
 
     func loads(_ names: [String]) -> [BackendLoad] {
@@ -57,6 +60,7 @@ final class BackendStates: Sendable {
                 entry.breaker.releaseProbe()
             }
             entries[name] = entry
+            metrics.circuit(backend: name, entry.breaker)
         }
     }
 
@@ -67,6 +71,7 @@ final class BackendStates: Sendable {
             entry.ttft = entry.ttft.map { $0 * (1 - ewmaWeight) + ttft * ewmaWeight } ?? ttft
             entries[name] = entry
         }
+        metrics.ttft(backend: name, ttft)
     }
 
     /// Forces a circuit closed or open (health probing).
@@ -77,6 +82,7 @@ final class BackendStates: Sendable {
                 for _ in 0..<entry.breaker.threshold { entry.breaker.recordFailure(now: now) }
             }
             entries[name] = entry
+            metrics.circuit(backend: name, entry.breaker)
         }
     }
 

@@ -11,7 +11,7 @@ struct CommittedStream: Sendable {
         idle: Duration,
         clock: any RouterClock,
         backend: String,
-        finished: @escaping @Sendable (BackendStates.Outcome) -> Void
+        finished: @escaping @Sendable (BackendStates.Outcome, Usage?) -> Void
     ) -> ChatEventStream {
         let state = State(first: first, events: events, finished: finished)
         return ChatEventStream(unfolding: { await state.next(idle: idle, clock: clock, backend: backend) })
@@ -20,10 +20,10 @@ struct CommittedStream: Sendable {
     private final class State: @unchecked Sendable {
         private var pending: ChatEvent?
         private let events: IteratorBox
-        private var finished: (@Sendable (BackendStates.Outcome) -> Void)?
+        private var finished: (@Sendable (BackendStates.Outcome, Usage?) -> Void)?
         private var ended = false
 
-        init(first: ChatEvent, events: IteratorBox, finished: @escaping @Sendable (BackendStates.Outcome) -> Void) {
+        init(first: ChatEvent, events: IteratorBox, finished: @escaping @Sendable (BackendStates.Outcome, Usage?) -> Void) {
             pending = first
             self.events = events
             self.finished = finished
@@ -44,9 +44,9 @@ struct CommittedStream: Sendable {
                 event = await nextWithin(idle, clock: clock, backend: backend)
             }
             switch event {
-            case .finish:
+            case .finish(let end):
                 ended = true
-                finish(.success)
+                finish(.success, usage: end.usage)
             case .error(let error):
                 ended = true
                 finish(error.code == .cancelled ? .neutral : .failure)
@@ -75,10 +75,10 @@ struct CommittedStream: Sendable {
             }
         }
 
-        private func finish(_ outcome: BackendStates.Outcome) {
+        private func finish(_ outcome: BackendStates.Outcome, usage: Usage? = nil) {
             guard let finished else { return }
             self.finished = nil
-            finished(outcome)
+            finished(outcome, usage)
         }
     }
 }

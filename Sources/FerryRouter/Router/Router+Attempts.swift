@@ -34,8 +34,9 @@ extension Router {
                 return (CommittedStream(first: event, events: events), clock.now() - started)
             }
         }
-        return committed.events(idle: route.timeouts.idle, clock: clock, backend: backend.name) { [states, clock] outcome in
+        return committed.events(idle: route.timeouts.idle, clock: clock, backend: backend.name) { [states, clock, metrics] outcome, usage in
             states.end(backend.name, outcome, now: clock.now())
+            metrics.tokens(backend: backend.name, usage)
         }
     }
 
@@ -62,6 +63,7 @@ extension Router {
         var tried: Set<String> = []
         var excluded: Set<String> = []
         var lastError: FerryError?
+        var lastBackend: String?
         while failures < route.retry.maxAttempts {
             let names = route.backends.map(\.name)
             let order = route.strategy.order(states.loads(names), counter: counter, prefixKey: prefixKey)
@@ -85,6 +87,11 @@ extension Router {
                     throw error
                 }
             }
+            if let previous = lastBackend {
+                metrics.retry(route: route.name)
+                if previous != backend.name { metrics.fallback(route: route.name, from: previous, to: backend.name) }
+            }
+            metrics.attempt(route: route.name, backend: backend.name)
             tried.insert(backend.name)
             do {
                 let (value, ttft) = try await operation(backend)
@@ -94,9 +101,11 @@ extension Router {
                 let retryable = RetryPolicy.isRetryable(error) && error.code != .cancelled
                 // The request's own faults say nothing about the backend's health.
                 states.end(backend.name, retryable && error.code != .modelNotFound ? .failure : .neutral, now: clock.now())
+                metrics.failure(backend: backend.name, error)
                 guard retryable, !Task.isCancelled else { throw error }
                 if error.code == .modelNotFound { excluded.insert(backend.name) }
                 lastError = error.located(ErrorLocation(backend: backend.name))
+                lastBackend = backend.name
                 failures += 1
             } catch {
                 states.end(backend.name, .neutral, now: clock.now())

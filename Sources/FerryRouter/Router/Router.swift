@@ -1,3 +1,4 @@
+import CoreMetrics
 import FerryCore
 
 /// Routes each request to the best available backend of its route, and is itself a ``LanguageModel`` — a
@@ -21,23 +22,27 @@ public final class Router: LanguageModel {
     let clock: any RouterClock
     let random: @Sendable () -> Double
     let states: BackendStates
+    let metrics: RouterMetrics
 
     /// - Parameters:
     ///   - breaker: the circuit breaker every backend starts with (threshold and cooldown).
     ///   - clock: injected in tests; the monotonic clock otherwise.
     ///   - random: draws in 0..<1 for jitter.
+    ///   - metrics: where counts go (the process-wide swift-metrics factory by default).
     public init(
         name: String = "router",
         routes: [Route],
         breaker: CircuitBreaker = CircuitBreaker(),
         clock: any RouterClock = SystemRouterClock(),
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.name = name
         self.routes = routes
         self.clock = clock
         self.random = random
-        states = BackendStates(names: routes.flatMap { $0.backends.map(\.name) }, breaker: breaker)
+        self.metrics = RouterMetrics(factory: metrics)
+        states = BackendStates(names: routes.flatMap { $0.backends.map(\.name) }, breaker: breaker, metrics: self.metrics)
     }
 
     /// The route serving `model` (by name or alias; the only route when the request says `auto` or nothing).
@@ -62,6 +67,7 @@ public final class Router: LanguageModel {
         return try await attempt(route, prefixKey: RoutingStrategy.prefixKey(of: request), timeout: route.timeouts.total) { backend in
             var answer = try await backend.model.chat(request.with(model: backend.modelName ?? request.model))
             answer.model = answer.model.isEmpty ? (backend.modelName ?? request.model) : answer.model
+            self.metrics.tokens(backend: backend.name, answer.usage)
             return answer
         }
     }
@@ -105,17 +111,18 @@ public final class Router: LanguageModel {
         routes.flatMap { route in ([route.name] + route.aliases).map { ModelInfo(id: $0, ownedBy: "ferry") } }
     }
 
-    /// Every backend probed: healthy when each route has a healthy backend, degraded when some do, unhealthy
-    /// when none does. Probes also open or close circuits.
+    /// Every backend probed at once: healthy when each route has a healthy backend, degraded when some do,
+    /// unhealthy when none does. Probing also takes failing backends out (opens their circuits) and puts
+    /// recovered ones back.
     public func health() async -> HealthReport {
+        let reports = await probeBackends()
         var probes: [HealthReport.Probe] = []
         var healthyRoutes = 0
         for route in routes {
             var routeHealthy = false
             for backend in route.backends {
-                let report = await backend.model.health()
+                guard let report = reports[backend.name] else { continue }
                 let healthy = report.status == .healthy
-                states.setHealthy(backend.name, healthy, now: clock.now())
                 routeHealthy = routeHealthy || healthy
                 probes.append(HealthReport.Probe(
                     endpoint: "\(route.name)/\(backend.name)", statusCode: report.answeredBy?.statusCode, latency: report.answeredBy?.latency,
@@ -126,6 +133,62 @@ public final class Router: LanguageModel {
         }
         let status: HealthReport.Status = healthyRoutes == routes.count ? .healthy : (healthyRoutes > 0 ? .degraded : .unhealthy)
         return HealthReport(backend: name, url: "", status: status, probes: probes, servedModels: routes.map(\.name))
+    }
+
+    /// Probes every backend concurrently and updates its circuit; returns each backend's report.
+    public func probeBackends() async -> [String: HealthReport] {
+        let backends = uniqueBackends
+        let reports = await withTaskGroup(of: (String, HealthReport).self) { group in
+            for backend in backends {
+                group.addTask { (backend.name, await backend.model.health()) }
+            }
+            var reports: [String: HealthReport] = [:]
+            for await (name, report) in group { reports[name] = report }
+            return reports
+        }
+        for (name, report) in reports {
+            states.setHealthy(name, report.status == .healthy, now: clock.now())
+        }
+        return reports
+    }
+
+    /// Sends each backend a one-token request, so that slow first inferences (vLLM compiling, Ollama loading
+    /// the model) happen before users arrive; a failure opens the backend's circuit. Returns each backend's
+    /// error, or nil when it answered.
+    public func warmUp() async -> [String: FerryError?] {
+        let backends = uniqueBackends
+        let clock = self.clock
+        let results = await withTaskGroup(of: (String, FerryError?, Duration).self) { group in
+            for backend in backends {
+                group.addTask {
+                    let started = clock.now()
+                    var request = ChatRequest(model: backend.modelName ?? "auto", messages: [.user("Hi")])
+                    request.sampling.maxTokens = 1
+                    do {
+                        _ = try await backend.model.chat(request)
+                        return (backend.name, nil, clock.now() - started)
+                    } catch let error as FerryError {
+                        return (backend.name, error, clock.now() - started)
+                    } catch {
+                        return (backend.name, FerryError.streamInterrupted("\(error)", location: ErrorLocation(backend: backend.name)), clock.now() - started)
+                    }
+                }
+            }
+            var results: [String: (FerryError?, Duration)] = [:]
+            for await (name, error, elapsed) in group { results[name] = (error, elapsed) }
+            return results
+        }
+        for (name, (error, elapsed)) in results {
+            states.setHealthy(name, error == nil, now: clock.now())
+            if error == nil { states.recordTTFT(name, elapsed) }
+        }
+        return results.mapValues(\.0)
+    }
+
+    /// Each backend once, even when several routes share it.
+    var uniqueBackends: [RouteBackend] {
+        var seen: Set<String> = []
+        return routes.flatMap(\.backends).filter { seen.insert($0.name).inserted }
     }
 
     /// A backend's circuit state, in-flight count and TTFT average (for /status).

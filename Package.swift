@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FerryWire", targets: ["FerryWire"]),
         .library(name: "FerryProviders", targets: ["FerryProviders"]),
         .library(name: "FerryRouter", targets: ["FerryRouter"]),
+        .library(name: "FerryConfig", targets: ["FerryConfig"]),
         .library(name: "FerrySim", targets: ["FerrySim"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -61,6 +64,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The configuration factory: file + environment + command line → providers and a router.
+        .target(
+            name: "FerryConfig",
+            dependencies: [
+                "FerryCore", "FerryProviders", "FerryRouter",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
@@ -111,6 +124,12 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FerryConfigTests",
+            dependencies: ["FerryConfig", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Files")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -7,11 +7,43 @@ public struct RouteBackend: Sendable {
     public var model: any LanguageModel
     /// The model to request from this backend (nil: the request's model passes through).
     public var modelName: String?
+    /// Sampling for the fields a request leaves unset (e.g. a configured temperature).
+    public var defaults: SamplingParameters
 
-    public init(name: String, model: any LanguageModel, modelName: String? = nil) {
+    public init(name: String, model: any LanguageModel, modelName: String? = nil, defaults: SamplingParameters = SamplingParameters()) {
         self.name = name
         self.model = model
         self.modelName = modelName
+        self.defaults = defaults
+    }
+
+    /// `sampling` with this backend's defaults in the fields it leaves unset.
+    func completing(_ sampling: SamplingParameters) -> SamplingParameters {
+        var result = sampling
+        result.temperature = result.temperature ?? defaults.temperature
+        result.topP = result.topP ?? defaults.topP
+        result.topK = result.topK ?? defaults.topK
+        result.maxTokens = result.maxTokens ?? defaults.maxTokens
+        result.seed = result.seed ?? defaults.seed
+        result.presencePenalty = result.presencePenalty ?? defaults.presencePenalty
+        result.frequencyPenalty = result.frequencyPenalty ?? defaults.frequencyPenalty
+        if result.stop.isEmpty { result.stop = defaults.stop }
+        return result
+    }
+
+    /// The request as this backend should receive it: its model name and default sampling.
+    func prepare(_ request: ChatRequest) -> ChatRequest {
+        var copy = request
+        copy.model = modelName ?? request.model
+        copy.sampling = completing(request.sampling)
+        return copy
+    }
+
+    func prepare(_ request: CompletionRequest) -> CompletionRequest {
+        var copy = request
+        copy.model = modelName ?? request.model
+        copy.sampling = completing(request.sampling)
+        return copy
     }
 }
 

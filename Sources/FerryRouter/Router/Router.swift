@@ -65,7 +65,7 @@ public final class Router: LanguageModel {
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
         let route = try route(for: request.model)
         return try await attempt(route, prefixKey: RoutingStrategy.prefixKey(of: request), timeout: route.timeouts.total) { backend in
-            var answer = try await backend.model.chat(request.with(model: backend.modelName ?? request.model))
+            var answer = try await backend.model.chat(backend.prepare(request))
             answer.model = answer.model.isEmpty ? (backend.modelName ?? request.model) : answer.model
             self.metrics.tokens(backend: backend.name, answer.usage)
             return answer
@@ -75,25 +75,21 @@ public final class Router: LanguageModel {
     public func streamChat(_ request: ChatRequest) async throws -> ChatEventStream {
         let route = try route(for: request.model)
         return try await stream(route, prefixKey: RoutingStrategy.prefixKey(of: request)) { backend in
-            try await backend.model.streamChat(request.with(model: backend.modelName ?? request.model))
+            try await backend.model.streamChat(backend.prepare(request))
         }
     }
 
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
         let route = try route(for: request.model)
         return try await attempt(route, prefixKey: request.prompt, timeout: route.timeouts.total) { backend in
-            var copy = request
-            copy.model = backend.modelName ?? request.model
-            return try await backend.model.complete(copy)
+            try await backend.model.complete(backend.prepare(request))
         }
     }
 
     public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream {
         let route = try route(for: request.model)
         return try await stream(route, prefixKey: request.prompt) { backend in
-            var copy = request
-            copy.model = backend.modelName ?? request.model
-            return try await backend.model.streamComplete(copy)
+            try await backend.model.streamComplete(backend.prepare(request))
         }
     }
 
@@ -194,13 +190,5 @@ public final class Router: LanguageModel {
     /// A backend's circuit state, in-flight count and TTFT average (for /status).
     public func state(of backend: String) -> (circuit: String, inFlight: Int, ttft: Duration?)? {
         states.snapshot(backend).map { ($0.breaker.stateName, $0.inFlight, $0.ttft) }
-    }
-}
-
-extension ChatRequest {
-    func with(model: String) -> ChatRequest {
-        var copy = self
-        copy.model = model
-        return copy
     }
 }

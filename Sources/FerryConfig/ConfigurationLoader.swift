@@ -1,0 +1,128 @@
+import FerryCore
+import FerryRouter
+import Foundation
+
+/// Builds a ``FerryConfiguration`` from, highest first: command-line overrides, environment variables, a YAML or
+/// JSON file, defaults.
+///
+/// The file declares `backends:` and `routes:` (see `ferry.example.yaml`); any of its keys can be overridden by an
+/// environment variable (`routes.default.strategy` ↔ `ROUTES_DEFAULT_STRATEGY`). Without routes in a file, the
+/// environment names users already have build one route named `default`: `LLM_PROVIDER`, `USE_VLLM`,
+/// `VLLM_BASE_URL`/`VLLM_HOST`, `VLLM_MODEL`, `VLLM_TEMPERATURE`, `VLLM_MAX_TOKENS`, `VLLM_TIMEOUT`,
+/// `OLLAMA_BASE_URL`/`OLLAMA_HOST`, `OLLAMA_MODEL`, `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENROUTER_API_KEY`,
+/// `GEMINI_API_KEY`. Every error names the key, where its value came from, and the accepted values.
+public enum ConfigurationLoader {
+    public static func load(
+        file path: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        overrides: [String: String] = [:]
+    ) async throws(FerryError) -> FerryConfiguration {
+        let file = try path.map { path throws(FerryError) in try ConfigurationFile(path: path) }
+        let values = ConfigurationValues(file: file, environment: environment, overrides: overrides)
+        var provenance: [(String, String, String)] = []
+        func note(_ key: String, _ value: String?) {
+            guard let value else { return }
+            provenance.append((key, key.hasSuffix("api_key") ? "••••" : value, values.source(of: key)))
+        }
+
+        var backends: [FerryConfiguration.Backend] = []
+        var routes: [FerryConfiguration.RouteSpec] = []
+        for name in file?.names(under: "backends") ?? [] {
+            try validateName(name, kind: "backend", file: file)
+            let key = "backends.\(name)"
+            guard let provider = try values.choice("\(key).provider", providerKinds) else {
+                throw FerryError(code: .configuration, message: "Backend `\(name)` has no `provider` (\(file?.place(of: key) ?? "file"))", hint: "set \(key).provider to one of \(providerKinds.keys.sorted().joined(separator: ", "))")
+            }
+            var backend = FerryConfiguration.Backend(
+                name: name, provider: provider, url: values.string("\(key).url"), model: values.string("\(key).model"),
+                apiKey: values.string("\(key).api_key"), defaults: SamplingParameters()
+            )
+            backend.defaults.temperature = try values.double("\(key).temperature", in: 0...2)
+            backend.defaults.maxTokens = try values.int("\(key).max_tokens", in: 1...1_000_000)
+            try checkURL(backend.url, key: "\(key).url", values: values)
+            for field in ["provider", "url", "model", "api_key", "temperature", "max_tokens"] { note("\(key).\(field)", values.string("\(key).\(field)")) }
+            backends.append(backend)
+        }
+        for name in file?.names(under: "routes") ?? [] {
+            try validateName(name, kind: "route", file: file)
+            let key = "routes.\(name)"
+            let members = values.strings("\(key).backends") ?? []
+            guard !members.isEmpty else {
+                throw FerryError(code: .configuration, message: "Route `\(name)` lists no backends (\(file?.place(of: key) ?? "file"))", hint: "set \(key).backends to a list of backend names, e.g. [vllm, ollama]")
+            }
+            for member in members where !backends.contains(where: { $0.name == member }) {
+                throw FerryError(
+                    code: .configuration,
+                    message: "Route `\(name)` names backend `\(member)`, which is not defined (\(values.source(of: "\(key).backends")))",
+                    hint: backends.isEmpty ? "define it under `backends:`" : "use one of the defined backends: \(backends.map(\.name).joined(separator: ", "))"
+                )
+            }
+            routes.append(try route(name: name, key: key, backends: members, aliases: values.strings("\(key).aliases") ?? [], values: values))
+            for field in ["backends", "strategy", "aliases"] { note("\(key).\(field)", values.strings("\(key).\(field)")?.joined(separator: ", ") ?? values.string("\(key).\(field)")) }
+        }
+        if routes.isEmpty {
+            let legacy = try LegacyEnvironment.route(values: values, existing: backends)
+            backends.append(contentsOf: legacy.backends)
+            if let spec = legacy.route { routes.append(spec) }
+            provenance.append(contentsOf: legacy.provenance)
+        }
+        guard !routes.isEmpty else {
+            throw FerryError(
+                code: .configuration,
+                message: "No backend is configured",
+                hint: "set LLM_PROVIDER (vllm, ollama, openai, openrouter, gemini, huggingface, local) with its URL, e.g. LLM_PROVIDER=vllm VLLM_BASE_URL=http://127.0.0.1:8000, or pass --config ferry.yaml (see ferry.example.yaml)"
+            )
+        }
+        let host = values.string("server.host") ?? "127.0.0.1"
+        let port = try values.int("server.port", in: 0...65535) ?? 8080
+        note("server.host", host)
+        note("server.port", String(port))
+        let threshold = try values.int("circuit.threshold", in: 1...1000) ?? 3
+        let cooldown = try values.duration("circuit.cooldown") ?? .seconds(10)
+        return FerryConfiguration(
+            backends: backends, routes: routes, host: host, port: port,
+            healthInterval: try values.duration("health.interval") ?? .seconds(10),
+            warmUp: try values.bool("health.warm_up") ?? false,
+            circuitBreaker: CircuitBreaker(threshold: threshold, cooldown: cooldown),
+            connectTimeout: try values.duration("http.connect_timeout") ?? .seconds(5),
+            provenance: provenance.map { (key: $0.0, value: $0.1, source: $0.2) }
+        )
+    }
+
+    static let providerKinds: [String: FerryConfiguration.ProviderKind] = Dictionary(uniqueKeysWithValues: FerryConfiguration.ProviderKind.allCases.map { ($0.rawValue, $0) })
+
+    static let strategies: [String: RoutingStrategy] = Dictionary(uniqueKeysWithValues: RoutingStrategy.allCases.map { ($0.rawValue, $0) })
+
+    /// A route's settings under `key` (strategy, retry, timeouts).
+    static func route(name: String, key: String, backends: [String], aliases: [String], values: ConfigurationValues, totalTimeout: Duration? = nil) throws(FerryError) -> FerryConfiguration.RouteSpec {
+        let defaults = RouterTimeouts()
+        let retryDefaults = RetryPolicy(maxAttempts: max(3, backends.count + 1))
+        return FerryConfiguration.RouteSpec(
+            name: name, aliases: aliases, backends: backends,
+            strategy: try values.choice("\(key).strategy", strategies) ?? .fallback,
+            retry: RetryPolicy(
+                maxAttempts: try values.int("\(key).retry.attempts", in: 1...20) ?? retryDefaults.maxAttempts,
+                baseDelay: try values.duration("\(key).retry.base_delay") ?? retryDefaults.baseDelay,
+                maxDelay: try values.duration("\(key).retry.max_delay") ?? retryDefaults.maxDelay
+            ),
+            timeouts: RouterTimeouts(
+                firstEvent: try values.duration("\(key).timeouts.first_event") ?? defaults.firstEvent,
+                idle: try values.duration("\(key).timeouts.idle") ?? defaults.idle,
+                total: try values.duration("\(key).timeouts.total") ?? totalTimeout ?? defaults.total
+            )
+        )
+    }
+
+    static func checkURL(_ url: String?, key: String, values: ConfigurationValues) throws(FerryError) {
+        guard let url else { return }
+        guard url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://"), url.count > 8 else {
+            throw values.invalid(key, url, accepted: "an http:// or https:// URL, e.g. http://127.0.0.1:8000")
+        }
+    }
+
+    private static func validateName(_ name: String, kind: String, file: ConfigurationFile?) throws(FerryError) {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw FerryError(code: .configuration, message: "The \(kind) name `\(name)` is not valid (\(file?.place(of: "\(kind)s.\(name)") ?? "file"))", hint: "use letters, digits, - and _ only")
+        }
+    }
+}

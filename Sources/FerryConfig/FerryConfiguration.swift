@@ -1,0 +1,49 @@
+import FerryCore
+import FerryRouter
+
+/// Ferry's whole configuration: backends, routes and the settings around them, however it was given (file,
+/// environment, command line).
+///
+/// ```swift
+/// let configuration = try await ConfigurationLoader.load(file: "ferry.yaml")
+/// let router = try RouterFactory.makeRouter(configuration, http: ProviderHTTPClient())
+/// ```
+public struct FerryConfiguration: Sendable {
+    /// The kinds of backend Ferry can talk to.
+    public enum ProviderKind: String, Sendable, CaseIterable {
+        case vllm, llamacpp, openai, openrouter, tgi, generic, ollama, gemini
+    }
+
+    public struct Backend: Sendable {
+        public var name: String
+        public var provider: ProviderKind
+        /// The base URL (nil: the provider's public default, for cloud providers).
+        public var url: String?
+        /// The model to ask for (nil: the request's, or the only one served).
+        public var model: String?
+        /// Never logged or shown.
+        public var apiKey: String?
+        /// Sampling applied when a request leaves a field unset (e.g. VLLM_TEMPERATURE).
+        public var defaults: SamplingParameters
+    }
+
+    public struct RouteSpec: Sendable {
+        public var name: String
+        public var aliases: [String]
+        public var backends: [String]
+        public var strategy: RoutingStrategy
+        public var retry: RetryPolicy
+        public var timeouts: RouterTimeouts
+    }
+
+    public var backends: [Backend]
+    public var routes: [RouteSpec]
+    public var host: String
+    public var port: Int
+    public var healthInterval: Duration
+    public var warmUp: Bool
+    public var circuitBreaker: CircuitBreaker
+    public var connectTimeout: Duration
+    /// Each setting that was read, with where it came from (for `ferry config`); secrets are redacted.
+    public var provenance: [(key: String, value: String, source: String)]
+}

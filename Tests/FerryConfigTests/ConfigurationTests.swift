@@ -1,0 +1,118 @@
+import FerryConfig
+import FerryCore
+import FerryRouter
+import Foundation
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    private func file(_ name: String) throws -> String {
+        try #require(Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Files"))
+    }
+
+    @Test("ferry.example.yaml loads: every documented key is valid")
+    func exampleFile() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
+        #expect(configuration.backends.map(\.name) == ["vllm", "ollama", "openai"])
+        #expect(configuration.backends[0].defaults.temperature == 0.2)
+        let route = try #require(configuration.routes.first)
+        #expect(route.name == "default" && route.backends == ["vllm", "ollama"] && route.strategy == .fallback)
+        #expect(route.aliases == ["qwen", "Qwen/Qwen2.5-1.5B-Instruct"])
+        #expect(route.timeouts.firstEvent == .seconds(60) && route.retry.baseDelay == .milliseconds(100))
+        #expect(configuration.port == 8080 && configuration.circuitBreaker.threshold == 3)
+    }
+
+    @Test("an environment variable overrides the file, and provenance says so")
+    func environmentOverridesFile() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let configuration = try await ConfigurationLoader.load(file: path, environment: ["ROUTES_DEFAULT_STRATEGY": "round-robin", "BACKENDS_OPENAI_API_KEY": "sk-secret"], overrides: ["server.port": "9000"])
+        #expect(configuration.routes[0].strategy == .roundRobin)
+        #expect(configuration.port == 9000)
+        #expect(configuration.backends[2].apiKey == "sk-secret")
+        let strategy = try #require(configuration.provenance.first { $0.key == "routes.default.strategy" })
+        #expect(strategy.source == "environment variable ROUTES_DEFAULT_STRATEGY")
+        #expect(configuration.provenance.first { $0.key == "server.port" }?.source == "the command line")
+        #expect(configuration.provenance.first { $0.key == "backends.vllm.url" }?.source.hasSuffix("line 24") == true)
+        #expect(!configuration.provenance.contains { $0.value.contains("sk-secret") }, "secrets are redacted")
+    }
+
+    @Test("USE_VLLM=true: vLLM first, Ollama as fallback, one route answering to each model name")
+    func useVLLM() async throws {
+        let configuration = try await ConfigurationLoader.load(environment: [
+            "USE_VLLM": "true", "VLLM_HOST": "gpu-box", "VLLM_MODEL": "Qwen/Qwen2.5-1.5B-Instruct", "VLLM_TEMPERATURE": "0.3",
+            "VLLM_MAX_TOKENS": "256", "VLLM_TIMEOUT": "120", "OLLAMA_HOST": "0.0.0.0:11434", "OLLAMA_MODEL": "qwen2.5:1.5b",
+        ])
+        #expect(configuration.backends.map(\.name) == ["vllm", "ollama"])
+        #expect(configuration.backends[0].url == "http://gpu-box:8000")
+        #expect(configuration.backends[1].url == "http://127.0.0.1:11434")
+        #expect(configuration.backends[0].defaults == SamplingParameters(temperature: 0.3, maxTokens: 256))
+        let route = try #require(configuration.routes.first)
+        #expect(route.name == "default" && route.backends == ["vllm", "ollama"])
+        #expect(route.aliases == ["Qwen/Qwen2.5-1.5B-Instruct", "qwen2.5:1.5b"])
+        #expect(route.timeouts.total == .seconds(120))
+    }
+
+    @Test("LLM_PROVIDER picks one backend", arguments: [
+        (["LLM_PROVIDER": "ollama", "OLLAMA_BASE_URL": "http://ollama:11434"], "ollama", FerryConfiguration.ProviderKind.ollama, "http://ollama:11434"),
+        (["LLM_PROVIDER": "vllm", "VLLM_BASE_URL": "http://127.0.0.1:8000/v1"], "vllm", .vllm, "http://127.0.0.1:8000/v1"),
+        (["LLM_PROVIDER": "openai", "OPENAI_API_KEY": "sk"], "openai", .openai, "https://api.openai.com/v1"),
+        (["LLM_PROVIDER": "openrouter", "OPENROUTER_API_KEY": "k"], "openrouter", .openrouter, "https://openrouter.ai/api/v1"),
+        (["LLM_PROVIDER": "huggingface", "HF_BASE_URL": "http://tgi:8080"], "huggingface", .tgi, "http://tgi:8080"),
+        (["LLM_PROVIDER": "local", "VLLM_BASE_URL": "http://127.0.0.1:8000"], "vllm", .vllm, "http://127.0.0.1:8000"),
+    ])
+    func provider(environment: [String: String], name: String, kind: FerryConfiguration.ProviderKind, url: String) async throws {
+        let configuration = try await ConfigurationLoader.load(environment: environment)
+        #expect(configuration.backends.map(\.name) == [name])
+        #expect(configuration.backends[0].provider == kind)
+        #expect(configuration.backends[0].url == url)
+    }
+
+    @Test("Gemini takes its key from GEMINI_API_KEY and never shows it")
+    func gemini() async throws {
+        let configuration = try await ConfigurationLoader.load(environment: ["LLM_PROVIDER": "gemini", "GEMINI_API_KEY": "AIza-secret", "GEMINI_MODEL": "gemini-2.0-flash"])
+        #expect(configuration.backends[0].apiKey == "AIza-secret")
+        #expect(!configuration.provenance.contains { $0.value.contains("AIza") })
+    }
+
+    @Test("errors name the key, where the value came from, and what is accepted", arguments: [
+        (["LLM_PROVIDER": "vlm"], "environment variable LLM_PROVIDER", "vllm, ollama, openai"),
+        (["LLM_PROVIDER": "vllm", "VLLM_BASE_URL": "gpu-box:8000"], "environment variable VLLM_BASE_URL", "http://"),
+        (["LLM_PROVIDER": "vllm", "VLLM_TIMEOUT": "-1"], "environment variable VLLM_TIMEOUT", "positive duration"),
+        (["USE_VLLM": "maybe"], "environment variable USE_VLLM", "true or false"),
+        (["LLM_PROVIDER": "local"], "", "VLLM_BASE_URL"),
+        ([:], "", "LLM_PROVIDER"),
+    ])
+    func environmentErrors(environment: [String: String], source: String, accepted: String) async {
+        do {
+            _ = try await ConfigurationLoader.load(environment: environment)
+            Issue.record("expected a configuration error for \(environment)")
+        } catch {
+            #expect(error.code == .configuration)
+            if !source.isEmpty { #expect(error.description.contains(source), "\(error)") }
+            #expect(error.description.contains(accepted), "\(error)")
+        }
+    }
+
+    @Test("file errors name the key and its line", arguments: [
+        ("missing-backend.yaml", "`olama`", "use one of the defined backends: vllm"),
+        ("bad-provider.yaml", "line 3", "generic, llamacpp, ollama"),
+        ("bad-timeout.yaml", "line 9", "positive duration"),
+    ])
+    func fileErrors(name: String, where place: String, accepted: String) async throws {
+        let path = try file(name)
+        do {
+            _ = try await ConfigurationLoader.load(file: path, environment: [:])
+            Issue.record("expected a configuration error for \(name)")
+        } catch {
+            #expect(error.code == .configuration)
+            #expect(error.description.contains(place), "\(error)")
+            #expect(error.description.contains(accepted), "\(error)")
+        }
+    }
+
+    @Test("a missing file says so")
+    func missingFile() async {
+        await #expect(throws: FerryError.self) { _ = try await ConfigurationLoader.load(file: "/nonexistent/ferry.yaml", environment: [:]) }
+    }
+}

@@ -92,3 +92,45 @@ struct RouterFerrySimTests {
         }
     }
 }
+
+@Suite("Router cancellation")
+struct RouterCancellationTests {
+    @Test("a caller that cancels mid-stream cancels the upstream request: the backend stops generating")
+    func cancellation() async throws {
+        let logger: Logger = {
+            var logger = Logger(label: "ferry.router.test")
+            logger.logLevel = .error
+            return logger
+        }()
+        var configuration = SimConfiguration(dialect: .vllm, timeToFirstToken: .zero, prefillTokensPerSecond: 0, tokensPerSecond: 20)
+        configuration.models = ["demo"]
+        let sim = SimServer(configuration: configuration)
+        let http = ProviderHTTPClient()
+        try await sim.withRunning(logger: logger) { port in
+            let provider = OpenAICompatibleProvider(name: "vllm", endpoint: try BackendEndpoint("http://127.0.0.1:\(port)"), flavor: .vllm, http: http)
+            let router = Router(routes: [Route(name: "default", backends: [RouteBackend(name: "vllm", model: provider, modelName: "demo")])])
+            let consumer = Task {
+                var count = 0
+                for try await event in try await router.streamChat(ChatRequest(model: "default", messages: [.user("a long answer please")])) {
+                    if case .textDelta = event { count += 1 }
+                }
+                return count
+            }
+            // Wait until the backend is generating, then cancel the caller.
+            for _ in 0..<500 where sim.engine.stats.snapshot.running == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(sim.engine.stats.snapshot.running == 1)
+            consumer.cancel()
+            _ = try? await consumer.value
+            var running = 1
+            for _ in 0..<500 {
+                running = sim.engine.stats.snapshot.running
+                if running == 0 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(running == 0, "the upstream generation was cancelled")
+            #expect(sim.engine.stats.snapshot.completed == 0, "it did not run to the end")
+            #expect(router.state(of: "vllm")?.inFlight == 0)
+        }
+        try await http.shutdown()
+    }
+}

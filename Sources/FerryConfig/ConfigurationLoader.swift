@@ -33,13 +33,14 @@ public enum ConfigurationLoader {
             guard let provider = try values.choice("\(key).provider", providerKinds) else {
                 throw FerryError(code: .configuration, message: "Backend `\(name)` has no `provider` (\(file?.place(of: key) ?? "file"))", hint: "set \(key).provider to one of \(providerKinds.keys.sorted().joined(separator: ", "))")
             }
+            let urls = values.strings("\(key).url") ?? values.string("\(key).url").map { [$0] } ?? []
             var backend = FerryConfiguration.Backend(
-                name: name, provider: provider, url: values.string("\(key).url"), model: values.string("\(key).model"),
+                name: name, provider: provider, urls: urls, model: values.string("\(key).model"),
                 apiKey: values.string("\(key).api_key"), defaults: SamplingParameters()
             )
             backend.defaults.temperature = try values.double("\(key).temperature", in: 0...2)
             backend.defaults.maxTokens = try values.int("\(key).max_tokens", in: 1...1_000_000)
-            try checkURL(backend.url, key: "\(key).url", values: values)
+            for url in urls { try checkURL(url, key: "\(key).url", values: values, allowDNS: true) }
             for field in ["provider", "url", "model", "api_key", "temperature", "max_tokens"] { note("\(key).\(field)", values.string("\(key).\(field)")) }
             backends.append(backend)
         }
@@ -85,6 +86,7 @@ public enum ConfigurationLoader {
             warmUp: try values.bool("health.warm_up") ?? false,
             circuitBreaker: CircuitBreaker(threshold: threshold, cooldown: cooldown),
             connectTimeout: try values.duration("http.connect_timeout") ?? .seconds(5),
+            dnsRefreshInterval: try values.duration("dns.refresh_interval") ?? .seconds(30),
             provenance: provenance.map { (key: $0.0, value: $0.1, source: $0.2) }
         )
     }
@@ -113,10 +115,17 @@ public enum ConfigurationLoader {
         )
     }
 
-    static func checkURL(_ url: String?, key: String, values: ConfigurationValues) throws(FerryError) {
+    static func checkURL(_ url: String?, key: String, values: ConfigurationValues, allowDNS: Bool = false) throws(FerryError) {
         guard let url else { return }
-        guard url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://"), url.count > 8 else {
-            throw values.invalid(key, url, accepted: "an http:// or https:// URL, e.g. http://127.0.0.1:8000")
+        let lowered = url.lowercased()
+        if allowDNS, lowered.hasPrefix("dns://") {
+            guard DNSName(url) != nil else {
+                throw values.invalid(key, url, accepted: "dns://HOST:PORT, e.g. dns://vllm-headless.default.svc:8000")
+            }
+            return
+        }
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), url.count > 8 else {
+            throw values.invalid(key, url, accepted: "an http:// or https:// URL, e.g. http://127.0.0.1:8000" + (allowDNS ? " (or dns://HOST:PORT for every address of a name)" : ""))
         }
     }
 

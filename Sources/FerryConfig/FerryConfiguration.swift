@@ -17,8 +17,11 @@ public struct FerryConfiguration: Sendable {
     public struct Backend: Sendable {
         public var name: String
         public var provider: ProviderKind
-        /// The base URL (nil: the provider's public default, for cloud providers).
-        public var url: String?
+        /// Base URLs: none (the provider's public default, for cloud providers), one, or several replicas; a
+        /// `dns://host:port` URL stands for every address the name resolves to.
+        public var urls: [String]
+        /// The first URL.
+        public var url: String? { urls.first }
         /// The model to ask for (nil: the request's, or the only one served).
         public var model: String?
         /// Never logged or shown.
@@ -44,6 +47,8 @@ public struct FerryConfiguration: Sendable {
     public var warmUp: Bool
     public var circuitBreaker: CircuitBreaker
     public var connectTimeout: Duration
+    /// How often `dns://` backends are resolved again.
+    public var dnsRefreshInterval: Duration
     /// Each setting that was read, with where it came from (for `ferry config`); secrets are redacted.
     public var provenance: [(key: String, value: String, source: String)]
 }

@@ -31,14 +31,14 @@ enum LegacyEnvironment {
         var backends: [FerryConfiguration.Backend] = []
 
         func vllm() throws(FerryError) -> FerryConfiguration.Backend {
-            var backend = FerryConfiguration.Backend(name: "vllm", provider: .vllm, url: vllmURL ?? "http://localhost:8000", model: read("vllm.model"), apiKey: read("vllm.api_key"), defaults: SamplingParameters())
+            var backend = FerryConfiguration.Backend(name: "vllm", provider: .vllm, urls: [vllmURL ?? "http://localhost:8000"], model: read("vllm.model"), apiKey: read("vllm.api_key"), defaults: SamplingParameters())
             backend.defaults.temperature = try values.double("vllm.temperature", in: 0...2)
             backend.defaults.maxTokens = try values.int("vllm.max_tokens", in: 1...1_000_000)
             try ConfigurationLoader.checkURL(backend.url, key: values.string("vllm.base_url") != nil ? "vllm.base_url" : "vllm.host", values: values)
             return backend
         }
         func ollama() throws(FerryError) -> FerryConfiguration.Backend {
-            let backend = FerryConfiguration.Backend(name: "ollama", provider: .ollama, url: ollamaURL ?? "http://localhost:11434", model: ollamaModel, apiKey: nil, defaults: SamplingParameters())
+            let backend = FerryConfiguration.Backend(name: "ollama", provider: .ollama, urls: [ollamaURL ?? "http://localhost:11434"], model: ollamaModel, apiKey: nil, defaults: SamplingParameters())
             try ConfigurationLoader.checkURL(backend.url, key: values.string("ollama.base_url") != nil ? "ollama.base_url" : "ollama.host", values: values)
             return backend
         }
@@ -53,16 +53,16 @@ enum LegacyEnvironment {
             // USE_VLLM alone: vLLM first, Ollama as fallback.
             if useVLLM { backends.append(try ollama()) }
         case "openai"?:
-            backends.append(.init(name: "openai", provider: .openai, url: read("openai.base_url") ?? "https://api.openai.com/v1", model: read("openai.model"), apiKey: read("openai.api_key"), defaults: SamplingParameters()))
+            backends.append(.init(name: "openai", provider: .openai, urls: [read("openai.base_url") ?? "https://api.openai.com/v1"], model: read("openai.model"), apiKey: read("openai.api_key"), defaults: SamplingParameters()))
         case "openrouter"?:
-            backends.append(.init(name: "openrouter", provider: .openrouter, url: read("openrouter.base_url") ?? "https://openrouter.ai/api/v1", model: read("openrouter.model"), apiKey: read("openrouter.api_key"), defaults: SamplingParameters()))
+            backends.append(.init(name: "openrouter", provider: .openrouter, urls: [read("openrouter.base_url") ?? "https://openrouter.ai/api/v1"], model: read("openrouter.model"), apiKey: read("openrouter.api_key"), defaults: SamplingParameters()))
         case "gemini"?:
-            backends.append(.init(name: "gemini", provider: .gemini, url: read("gemini.base_url"), model: read("gemini.model"), apiKey: read("gemini.api_key"), defaults: SamplingParameters()))
+            backends.append(.init(name: "gemini", provider: .gemini, urls: read("gemini.base_url").map { [$0] } ?? [], model: read("gemini.model"), apiKey: read("gemini.api_key"), defaults: SamplingParameters()))
         case "huggingface"?:
             guard let url = read("hf.base_url") ?? read("tgi.base_url") ?? vllmURL else {
                 throw FerryError(code: .configuration, message: "LLM_PROVIDER=huggingface needs the URL of a TGI or vLLM server", hint: "set HF_BASE_URL (or TGI_BASE_URL, or VLLM_BASE_URL), e.g. http://127.0.0.1:8080")
             }
-            backends.append(.init(name: "huggingface", provider: .tgi, url: url, model: read("hf.model") ?? read("vllm.model"), apiKey: read("hf.token") ?? read("huggingface.api_key"), defaults: SamplingParameters()))
+            backends.append(.init(name: "huggingface", provider: .tgi, urls: [url], model: read("hf.model") ?? read("vllm.model"), apiKey: read("hf.token") ?? read("huggingface.api_key"), defaults: SamplingParameters()))
         case "local"?:
             guard vllmURL != nil else {
                 throw FerryError(

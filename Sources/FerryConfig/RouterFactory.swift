@@ -6,28 +6,69 @@ import FerryRouter
 ///
 /// ```swift
 /// let http = ProviderHTTPClient()
-/// let router = try RouterFactory.makeRouter(configuration, http: http)
+/// let router = try await RouterFactory.makeRouter(configuration, http: http)
+/// let discovery = RouterFactory.replicaDiscovery(configuration, router: router, http: http)  // for dns:// backends
 /// ```
 public enum RouterFactory {
-    public static func makeRouter(_ configuration: FerryConfiguration, http: ProviderHTTPClient, clock: any RouterClock = SystemRouterClock()) throws(FerryError) -> Router {
-        var models: [String: RouteBackend] = [:]
+    /// Providers for every backend (one per URL; `dns://` names resolved now), and the router over them.
+    public static func makeRouter(_ configuration: FerryConfiguration, http: ProviderHTTPClient, clock: any RouterClock = SystemRouterClock()) async throws(FerryError) -> Router {
+        var members: [String: [RouteBackend]] = [:]
         for backend in configuration.backends {
-            models[backend.name] = RouteBackend(name: backend.name, model: try makeProvider(backend, http: http), modelName: backend.model, defaults: backend.defaults)
+            members[backend.name] = try await replicas(of: backend, http: http)
         }
         let routes = configuration.routes.map { spec in
-            Route(name: spec.name, aliases: spec.aliases, backends: spec.backends.compactMap { models[$0] }, strategy: spec.strategy, retry: spec.retry, timeouts: spec.timeouts)
+            Route(name: spec.name, aliases: spec.aliases, backends: spec.backends.flatMap { members[$0] ?? [] }, strategy: spec.strategy, retry: spec.retry, timeouts: spec.timeouts)
         }
         return Router(routes: routes, breaker: configuration.circuitBreaker, clock: clock)
     }
 
-    /// One provider for one backend.
-    public static func makeProvider(_ backend: FerryConfiguration.Backend, http: ProviderHTTPClient) throws(FerryError) -> any LanguageModel {
+    /// The service that re-resolves the `dns://` backends at the configured interval (nil when there are none).
+    public static func replicaDiscovery(_ configuration: FerryConfiguration, router: Router, http: ProviderHTTPClient) -> ReplicaDiscovery? {
+        let dynamic = configuration.backends.filter { $0.urls.contains { DNSName($0) != nil } }
+        guard !dynamic.isEmpty else { return nil }
+        return ReplicaDiscovery(backends: dynamic, router: router, http: http, interval: configuration.dnsRefreshInterval)
+    }
+
+    /// A backend's replicas as route members: one per URL, every address of a `dns://` name. A backend with
+    /// one plain URL keeps its name; replicas are named `backend@host:port`.
+    static func replicas(of backend: FerryConfiguration.Backend, http: ProviderHTTPClient) async throws(FerryError) -> [RouteBackend] {
+        var urls: [String] = []
+        for url in backend.urls {
+            if let name = DNSName(url) {
+                let addresses: [String]
+                do {
+                    addresses = try await name.resolve()
+                } catch let error as FerryError {
+                    throw error.located(ErrorLocation(backend: backend.name, url: url))
+                } catch {
+                    throw FerryError(code: .connectionFailed, message: "Resolving \(url) failed: \(error)", location: ErrorLocation(backend: backend.name, url: url), hint: "check the name and the resolver")
+                }
+                urls.append(contentsOf: addresses.map { "http://\($0):\(name.port)" })
+            } else {
+                urls.append(url)
+            }
+        }
+        if urls.isEmpty, backend.urls.isEmpty {
+            return [RouteBackend(name: backend.name, model: try makeProvider(backend, url: nil, name: backend.name, http: http), modelName: backend.model, defaults: backend.defaults)]
+        }
+        let grouped = urls.count > 1 || backend.urls.contains { DNSName($0) != nil }
+        return try urls.map { url throws(FerryError) in
+            let name = grouped ? "\(backend.name)@\(try BackendEndpoint(url).hostAndPort)" : backend.name
+            return RouteBackend(
+                name: name, model: try makeProvider(backend, url: url, name: name, http: http), modelName: backend.model,
+                defaults: backend.defaults, group: grouped ? backend.name : nil
+            )
+        }
+    }
+
+    /// One provider for one URL of a backend.
+    public static func makeProvider(_ backend: FerryConfiguration.Backend, url: String?, name: String, http: ProviderHTTPClient) throws(FerryError) -> any LanguageModel {
         switch backend.provider {
         case .ollama:
-            return OllamaProvider(name: backend.name, endpoint: try BackendEndpoint(backend.url ?? "http://localhost:11434", versionSuffixes: OllamaProvider.versionSuffixes), defaultModel: backend.model, http: http)
+            return OllamaProvider(name: name, endpoint: try BackendEndpoint(url ?? "http://localhost:11434", versionSuffixes: OllamaProvider.versionSuffixes), defaultModel: backend.model, http: http)
         case .gemini:
-            let endpoint = try BackendEndpoint(backend.url ?? GeminiProvider.defaultEndpoint, versionSuffixes: GeminiProvider.versionSuffixes)
-            return GeminiProvider(name: backend.name, endpoint: endpoint, apiKey: backend.apiKey, defaultModel: backend.model, http: http)
+            let endpoint = try BackendEndpoint(url ?? GeminiProvider.defaultEndpoint, versionSuffixes: GeminiProvider.versionSuffixes)
+            return GeminiProvider(name: name, endpoint: endpoint, apiKey: backend.apiKey, defaultModel: backend.model, http: http)
         case .vllm, .llamacpp, .openai, .openrouter, .tgi, .generic:
             let flavor = OpenAIFlavor(rawValue: backend.provider.rawValue) ?? .generic
             let fallbackURL: String? = switch flavor {
@@ -35,10 +76,10 @@ public enum RouterFactory {
             case .openrouter: "https://openrouter.ai/api/v1"
             default: nil
             }
-            guard let url = backend.url ?? fallbackURL else {
+            guard let url = url ?? fallbackURL else {
                 throw FerryError(code: .configuration, message: "Backend `\(backend.name)` (\(backend.provider.rawValue)) has no url", hint: "set backends.\(backend.name).url, e.g. http://127.0.0.1:8000")
             }
-            return OpenAICompatibleProvider(name: backend.name, endpoint: try BackendEndpoint(url), flavor: flavor, apiKey: backend.apiKey, defaultModel: backend.model, http: http)
+            return OpenAICompatibleProvider(name: name, endpoint: try BackendEndpoint(url), flavor: flavor, apiKey: backend.apiKey, defaultModel: backend.model, http: http)
         }
     }
 }

@@ -14,7 +14,8 @@ struct ConfigurationTests {
     func exampleFile() async throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
         let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
-        #expect(configuration.backends.map(\.name) == ["vllm", "ollama", "openai"])
+        #expect(configuration.backends.map(\.name) == ["vllm", "ollama", "vllm-pool", "openai"])
+        #expect(configuration.backends[2].urls.count == 2)
         #expect(configuration.backends[0].defaults.temperature == 0.2)
         let route = try #require(configuration.routes.first)
         #expect(route.name == "default" && route.backends == ["vllm", "ollama"] && route.strategy == .fallback)
@@ -29,7 +30,7 @@ struct ConfigurationTests {
         let configuration = try await ConfigurationLoader.load(file: path, environment: ["ROUTES_DEFAULT_STRATEGY": "round-robin", "BACKENDS_OPENAI_API_KEY": "sk-secret"], overrides: ["server.port": "9000"])
         #expect(configuration.routes[0].strategy == .roundRobin)
         #expect(configuration.port == 9000)
-        #expect(configuration.backends[2].apiKey == "sk-secret")
+        #expect(configuration.backends[3].apiKey == "sk-secret")
         let strategy = try #require(configuration.provenance.first { $0.key == "routes.default.strategy" })
         #expect(strategy.source == "environment variable ROUTES_DEFAULT_STRATEGY")
         #expect(configuration.provenance.first { $0.key == "server.port" }?.source == "the command line")
@@ -109,6 +110,16 @@ struct ConfigurationTests {
             #expect(error.description.contains(place), "\(error)")
             #expect(error.description.contains(accepted), "\(error)")
         }
+    }
+
+    @Test("a JSON file works like YAML")
+    func jsonFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-\(UUID().uuidString).json").path
+        try #"{"backends": {"local": {"provider": "llamacpp", "url": "http://127.0.0.1:8080", "max_tokens": 64}}, "routes": {"chat": {"backends": ["local"], "strategy": "latency"}}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
+        #expect(configuration.backends.first?.provider == .llamacpp)
+        #expect(configuration.backends.first?.defaults.maxTokens == 64)
+        #expect(configuration.routes.first?.strategy == .latency)
     }
 
     @Test("a missing file says so")

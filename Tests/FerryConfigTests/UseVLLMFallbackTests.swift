@@ -26,7 +26,7 @@ struct UseVLLMFallbackTests {
                     "VLLM_BASE_URL": "http://127.0.0.1:\(vllmPort)/v1", "VLLM_MODEL": "Qwen/Qwen2.5-1.5B-Instruct",
                     "OLLAMA_BASE_URL": "http://127.0.0.1:\(ollamaPort)", "OLLAMA_MODEL": "qwen2.5:1.5b",
                 ])
-                let router = try RouterFactory.makeRouter(configuration, http: http)
+                let router = try await RouterFactory.makeRouter(configuration, http: http)
                 let request = ChatRequest(model: "default", messages: [.user("Hello")])
                 #expect(try await router.chat(request).model == "Qwen/Qwen2.5-1.5B-Instruct", "vLLM first")
                 vllm.engine.faults.replace(with: [try FaultSpec(parsing: "503")])

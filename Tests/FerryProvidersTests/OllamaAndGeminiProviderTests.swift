@@ -20,6 +20,9 @@ struct OllamaAndGeminiProviderTests {
             #expect(generated.finishReason == .length)
             #expect(try await ollama.embed(EmbeddingRequest(model: "demo", inputs: ["x"])).embeddings.first?.count == 384)
             #expect(try await ollama.models().map(\.id) == ["demo:latest"])
+            let shown = try await ollama.show(model: "demo")
+            #expect(shown.capabilities.contains(.tools) && shown.contextLength == 8192)
+            #expect(try await ollama.version() == "0.12.0")
             let report = await ollama.health()
             #expect(report.status == .healthy && report.answeredBy?.endpoint == "/api/version")
         }

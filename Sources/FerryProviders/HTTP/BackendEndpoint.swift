@@ -59,6 +59,14 @@ public struct BackendEndpoint: Sendable, Hashable, CustomStringConvertible {
         return Int(authority[authority.index(after: colon)...])
     }
 
+    /// `host:port` (the port the URL names, or its scheme's default), for replica names.
+    public var hostAndPort: String {
+        let afterScheme = root.range(of: "://").map { root[$0.upperBound...] } ?? Substring(root)
+        let authority = String(afterScheme.prefix { $0 != "/" })
+        if port != nil { return authority }
+        return authority + (root.lowercased().hasPrefix("https") ? ":443" : ":80")
+    }
+
     public var description: String { root }
 }
 

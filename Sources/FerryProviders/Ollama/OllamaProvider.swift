@@ -76,6 +76,19 @@ public struct OllamaProvider: HTTPLanguageModel {
         try await fetch("/api/tags", as: OllamaTagsResponse.self).modelInfos
     }
 
+    /// One model's details (`/api/show`): capabilities (tools, vision, embedding…) and context length.
+    public func show(model: String) async throws -> ModelInfo {
+        let name = try await resolveModel(model)
+        return try await diagnosing(name) {
+            try await backend.json(OllamaShowResponse.self, .POST, "/api/show", body: OllamaShowRequest(model: name), model: name).modelInfo(name: name)
+        }
+    }
+
+    /// The server's version (`/api/version`).
+    public func version() async throws -> String {
+        try await fetch("/api/version", as: OllamaVersionResponse.self).version
+    }
+
     /// Probes `/api/version`, then `/api/tags`.
     public func health() async -> HealthReport {
         await HealthProbe.run(backend: backend, paths: ["/api/version", "/api/tags"]) { try await models().map(\.id) }

@@ -9,12 +9,16 @@ public struct RouteBackend: Sendable {
     public var modelName: String?
     /// Sampling for the fields a request leaves unset (e.g. a configured temperature).
     public var defaults: SamplingParameters
+    /// The configured backend this is a replica of (several URLs, or every address of a `dns://` name); nil for
+    /// a backend with one URL.
+    public var group: String?
 
-    public init(name: String, model: any LanguageModel, modelName: String? = nil, defaults: SamplingParameters = SamplingParameters()) {
+    public init(name: String, model: any LanguageModel, modelName: String? = nil, defaults: SamplingParameters = SamplingParameters(), group: String? = nil) {
         self.name = name
         self.model = model
         self.modelName = modelName
         self.defaults = defaults
+        self.group = group
     }
 
     /// `sampling` with this backend's defaults in the fields it leaves unset.

@@ -23,10 +23,20 @@ final class BackendStates: Sendable {
     let ewmaWeight = 0.3
 
     let metrics: RouterMetrics
+    /// The breaker every new backend starts with.
+    let template: CircuitBreaker
 
     init(names: [String], breaker: CircuitBreaker, metrics: RouterMetrics) {
-        entries = Mutex(Dictionary(uniqueKeysWithValues: names.map { ($0, Entry(breaker: breaker)) }))
+        entries = Mutex(Dictionary(names.map { ($0, Entry(breaker: breaker)) }, uniquingKeysWith: { first, _ in first }))
         self.metrics = metrics
+        template = breaker
+    }
+
+    /// Adds state for backends seen for the first time (discovered replicas).
+    func ensure(_ names: [String]) {
+        entries.withLock { entries in
+            for name in names where entries[name] == nil { entries[name] = Entry(breaker: template) }
+        }
     }
 
     func loads(_ names: [String]) -> [BackendLoad] {

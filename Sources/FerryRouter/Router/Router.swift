@@ -1,5 +1,6 @@
 import CoreMetrics
 import FerryCore
+import Synchronization
 
 /// Routes each request to the best available backend of its route, and is itself a ``LanguageModel`` — a
 /// library user can swap one provider for a whole route.
@@ -18,7 +19,7 @@ import FerryCore
 /// ```
 public final class Router: LanguageModel {
     public let name: String
-    public let routes: [Route]
+    private let table: Mutex<[Route]>
     let clock: any RouterClock
     let random: @Sendable () -> Double
     let states: BackendStates
@@ -38,15 +39,33 @@ public final class Router: LanguageModel {
         metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.name = name
-        self.routes = routes
+        table = Mutex(routes)
         self.clock = clock
         self.random = random
         self.metrics = RouterMetrics(factory: metrics)
         states = BackendStates(names: routes.flatMap { $0.backends.map(\.name) }, breaker: breaker, metrics: self.metrics)
     }
 
+    /// The routes as they are now (replica discovery may change their backends).
+    public var routes: [Route] { table.withLock { $0 } }
+
+    /// Replaces every replica of `group` (backends whose ``RouteBackend/group`` is `group`) in every route with
+    /// `replicas`, in place; replicas that stay keep their circuit and statistics.
+    public func replaceReplicas(of group: String, with replicas: [RouteBackend]) {
+        states.ensure(replicas.map(\.name))
+        table.withLock { routes in
+            for index in routes.indices {
+                guard let first = routes[index].backends.firstIndex(where: { $0.group == group }) else { continue }
+                var backends = routes[index].backends.filter { $0.group != group }
+                backends.insert(contentsOf: replicas, at: min(first, backends.count))
+                routes[index].backends = backends
+            }
+        }
+    }
+
     /// The route serving `model` (by name or alias; the only route when the request says `auto` or nothing).
     public func route(for model: String) throws -> Route {
+        let routes = self.routes
         if let route = routes.first(where: { $0.name == model || $0.aliases.contains(model) }) { return route }
         if (model.isEmpty || model == "auto"), routes.count == 1 { return routes[0] }
         let names = routes.flatMap { [$0.name] + $0.aliases }
@@ -104,7 +123,8 @@ public final class Router: LanguageModel {
 
     /// The routes, as the models this router serves.
     public func models() async throws -> [ModelInfo] {
-        routes.flatMap { route in ([route.name] + route.aliases).map { ModelInfo(id: $0, ownedBy: "ferry") } }
+        let routes = self.routes
+        return routes.flatMap { route in ([route.name] + route.aliases).map { ModelInfo(id: $0, ownedBy: "ferry") } }
     }
 
     /// Every backend probed at once: healthy when each route has a healthy backend, degraded when some do,
@@ -112,6 +132,7 @@ public final class Router: LanguageModel {
     /// recovered ones back.
     public func health() async -> HealthReport {
         let reports = await probeBackends()
+        let routes = self.routes
         var probes: [HealthReport.Probe] = []
         var healthyRoutes = 0
         for route in routes {

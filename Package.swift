@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FerryProviders", targets: ["FerryProviders"]),
         .library(name: "FerryRouter", targets: ["FerryRouter"]),
         .library(name: "FerryConfig", targets: ["FerryConfig"]),
+        .library(name: "FerryServer", targets: ["FerryServer"]),
         .library(name: "FerrySim", targets: ["FerrySim"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
@@ -80,6 +81,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The gateway: OpenAI and Ollama APIs in front of the router.
+        .target(
+            name: "FerryServer",
+            dependencies: [
+                "FerryCore", "FerryWire", "FerryRouter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The simulated inference server. Depends on Core + Wire only.
         .target(
             name: "FerrySim",
@@ -97,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerrySim",
+                "FerryConfig", "FerryCore", "FerryProviders", "FerryRouter", "FerryServer", "FerrySim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -58,9 +58,9 @@ public struct SimServer: Sendable {
             throw SimHTTPError(.contentTooLarge, "The request body is larger than \(context.maxUploadSize) bytes", dialect: configuration.dialect)
         }
         do {
-            return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            let detail = WireJSON.describe(error)
+            return try WireJSON.decodeRequest(type, from: buffer.readableBytesView)
+        } catch {
+            let detail = error.message.replacingOccurrences(of: "the body could not be read: ", with: "")
             let message = switch configuration.dialect {
             case .vllm: "Invalid request: \(detail)"
             case .ollama: "invalid request body: \(detail)"

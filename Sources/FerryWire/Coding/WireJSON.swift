@@ -16,6 +16,19 @@ public enum WireJSON {
         }
     }
 
+    /// Decodes a client's request body; malformed JSON and wrong types become a ``FerryError/Code/badRequest``
+    /// that says which field and why.
+    public static func decodeRequest<Value: Decodable, Bytes: Collection>(_ type: Value.Type, from bytes: Bytes) throws(FerryError) -> Value
+    where Bytes.Element == UInt8 {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw FerryError.invalidRequest("the body could not be read: \(describe(error))")
+        } catch {
+            throw FerryError.invalidRequest("the body could not be read: \(error)")
+        }
+    }
+
     /// Encodes `value` as compact JSON bytes.
     public static func encode<Value: Encodable>(_ value: Value) throws -> Data {
         let encoder = JSONEncoder()

@@ -1,0 +1,86 @@
+import FerryCore
+import FerryRouter
+import FerryWire
+import Foundation
+import Hummingbird
+
+extension Gateway {
+    /// The Ollama API: chat, generate, embed (NDJSON streaming by default, like Ollama), tags, show, ps, version.
+    func addOllamaRoutes(to routes: Hummingbird.Router<GatewayContext>) {
+        routes.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Ollama is running")))
+        }
+        routes.head("/") { _, _ in Response(status: .ok) }
+        routes.post("/api/chat") { request, context in
+            await serve(.ollama, context) {
+                let timer = OllamaStreamEncoder(kind: .chat)
+                let wire = try await decode(OllamaChatRequest.self, from: request, context: context)
+                var chat = try wire.chatRequest()
+                chat.model = routeName(chat.model)
+                if wire.stream ?? true {
+                    return stream(try await router.streamChat(chat), encoder: OllamaStreamEncoder(kind: .chat), contentType: "application/x-ndjson")
+                }
+                return try json(try OllamaChatResponse(try await router.chat(chat), timings: timer.measuredTimings()), context: context)
+            }
+        }
+        routes.post("/api/generate") { request, context in
+            await serve(.ollama, context) {
+                let timer = OllamaStreamEncoder(kind: .generate)
+                let wire = try await decode(OllamaGenerateRequest.self, from: request, context: context)
+                var completion = try wire.completionRequest()
+                completion.model = routeName(completion.model)
+                if wire.stream ?? true {
+                    return stream(try await router.streamComplete(completion), encoder: OllamaStreamEncoder(kind: .generate), contentType: "application/x-ndjson")
+                }
+                return try json(OllamaGenerateResponse(try await router.complete(completion), timings: timer.measuredTimings()), context: context)
+            }
+        }
+        routes.post("/api/embed") { request, context in
+            await serve(.ollama, context) {
+                let wire = try await decode(OllamaEmbedRequest.self, from: request, context: context)
+                var embedding = try wire.embeddingRequest()
+                embedding.model = routeName(embedding.model)
+                return try json(OllamaEmbedResponse(try await router.embed(embedding)), context: context)
+            }
+        }
+        routes.get("/api/tags") { _, context in
+            await serve(.ollama, context) {
+                try json(OllamaTagsResponse(models: try await router.models().map { model in
+                    OllamaTagsResponse.Model(name: model.id, modifiedAt: Timestamps.rfc3339(), size: nil, digest: nil, details: nil)
+                }), context: context)
+            }
+        }
+        routes.get("/api/ps") { _, context in
+            await serve(.ollama, context) {
+                try json(OllamaPsResponse(models: try await router.models().map { model in
+                    OllamaPsResponse.Model(name: model.id, size: nil, digest: nil, details: nil, expiresAt: nil, sizeVRAM: nil, contextLength: nil)
+                }), context: context)
+            }
+        }
+        routes.post("/api/show") { request, context in
+            await serve(.ollama, context) {
+                let wire = try await decode(OllamaShowRequest.self, from: request, context: context)
+                guard let requested = wire.requestedModel, !requested.isEmpty else {
+                    throw FerryError.invalidRequest("model is required", field: "model")
+                }
+                let route = try router.route(for: routeName(requested))
+                return try json(OllamaShowResponse(
+                    modelfile: nil, parameters: nil, template: nil,
+                    details: OllamaModelDetails(format: nil, family: "ferry", parameterSize: nil, quantizationLevel: nil),
+                    modelInfo: ["ferry.route": .string(route.name), "ferry.backends": .array(route.backends.map { .string($0.name) })],
+                    capabilities: ["completion", "tools"], modifiedAt: Timestamps.rfc3339()
+                ), context: context)
+            }
+        }
+        routes.get("/api/version") { _, context in
+            await serve(.ollama, context) { try json(OllamaVersionResponse(version: "0.12.0"), context: context) }
+        }
+    }
+
+    /// Ollama clients add `:latest` to names without a tag; routes are named without it.
+    func routeName(_ requested: String) -> String {
+        if (try? router.route(for: requested)) != nil { return requested }
+        if requested.hasSuffix(":latest") { return String(requested.dropLast(":latest".count)) }
+        return requested
+    }
+}

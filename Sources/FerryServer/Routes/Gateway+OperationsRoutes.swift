@@ -1,0 +1,32 @@
+import FerryCore
+import FerryRouter
+import FerryWire
+import Hummingbird
+
+extension Gateway {
+    /// `/health` (the process is alive), `/ready` (every route has a backend whose circuit is not open),
+    /// `/status` (each backend's circuit, requests in flight and recent time to first token).
+    func addOperationsRoutes(to routes: Hummingbird.Router<GatewayContext>) {
+        routes.get("/health") { _, context in
+            await serve(.openAI, context) { try json(["status": "ok"], context: context) }
+        }
+        routes.get("/ready") { _, context in
+            await serve(.openAI, context) {
+                let status = router.status()
+                let unready = status.routes.filter { route in !route.backends.contains { $0.circuit != "open" } }.map(\.name)
+                guard unready.isEmpty else {
+                    throw FerryError(
+                        code: .upstreamFailure,
+                        message: "Not ready: no available backend for route\(unready.count == 1 ? "" : "s") \(unready.joined(separator: ", "))",
+                        hint: "see GET /status for each backend's circuit, and check the backends with `ferry doctor`",
+                        httpStatus: 503
+                    )
+                }
+                return try json(["status": "ready"], context: context)
+            }
+        }
+        routes.get("/status") { _, context in
+            await serve(.openAI, context) { try json(router.status(), context: context) }
+        }
+    }
+}

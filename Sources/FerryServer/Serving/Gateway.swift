@@ -1,0 +1,97 @@
+import FerryCore
+import FerryRouter
+import FerryWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The gateway: the OpenAI API and the Ollama API in front of a ``Router``, any client dialect to any backend
+/// dialect, plus `/health`, `/ready` and `/status`.
+///
+/// ```swift
+/// let gateway = Gateway(router: router)
+/// let app = gateway.makeApplication(host: "127.0.0.1", port: 8080)
+/// try await app.runService()
+/// ```
+public struct Gateway: Sendable {
+    public let router: FerryRouter.Router
+    public let logger: Logger
+
+    public init(router: FerryRouter.Router, logger: Logger = Logger(label: "ferry.gateway")) {
+        self.router = router
+        self.logger = logger
+    }
+
+    public func makeRouter() -> Hummingbird.Router<GatewayContext> {
+        let routes = Hummingbird.Router(context: GatewayContext.self)
+        addOpenAIRoutes(to: routes)
+        addOllamaRoutes(to: routes)
+        addOperationsRoutes(to: routes)
+        return routes
+    }
+
+    /// An application serving the gateway; `onRunning` gets the bound port.
+    public func makeApplication(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Ferry"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    // MARK: Shared serving path
+
+    /// Reads and decodes a body; malformed JSON, wrong types and oversize bodies become 4xx errors that say why.
+    func decode<Value: Decodable>(_ type: Value.Type, from request: Request, context: GatewayContext) async throws -> Value {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw FerryError.tooLarge("The request body", limit: context.maxUploadSize)
+        }
+        return try WireJSON.decodeRequest(type, from: buffer.readableBytesView)
+    }
+
+    /// Runs `body`; any error becomes a response in the client's dialect.
+    func serve(_ dialect: GatewayDialect, _ context: GatewayContext, _ body: () async throws -> Response) async -> Response {
+        let requestID = UUID().uuidString.lowercased()
+        do {
+            var response = try await body()
+            response.headers[GatewayHeaders.requestID] = requestID
+            return response
+        } catch let error as FerryError {
+            logger.info("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
+            return dialect.response(for: error, requestID: requestID)
+        } catch {
+            let wrapped = FerryError(code: .upstreamFailure, message: "Unexpected failure: \(error)", hint: "retry; if it persists, report it with the request id \(requestID)")
+            return dialect.response(for: wrapped, requestID: requestID)
+        }
+    }
+
+    /// A JSON answer.
+    func json(_ value: some Encodable, context: GatewayContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(value))))
+    }
+
+    /// A streamed answer: the router's events, written by `encoder` as they come. The router has already passed
+    /// its commit point, so headers can go out now; later failures arrive in-band.
+    func stream(_ events: ChatEventStream, encoder: some ChatEventEncoder, contentType: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: contentType, .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                var encoder = encoder
+                var buffer = ByteBuffer()
+                for try await event in events {
+                    try encoder.encode(event, into: &buffer)
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+                try await writer.finish(nil)
+            }
+        )
+    }
+}

@@ -1,0 +1,38 @@
+import FerryCore
+import FerryWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The API a client speaks to the gateway: errors go back in its shape.
+enum GatewayDialect: Sendable {
+    case openAI
+    case ollama
+
+    /// A response for `error`, in this dialect's shape, with the status it maps to.
+    func response(for error: FerryError, requestID: String) -> Response {
+        let status = error.responseStatus
+        let body: Data
+        switch self {
+        case .openAI:
+            body = (try? WireJSON.encode(OpenAIErrorBody(status: status, message: error.description, param: Self.field(of: error), integerCode: false))) ?? Data()
+        case .ollama:
+            body = (try? WireJSON.encode(OllamaErrorBody(error: error.description))) ?? Data()
+        }
+        var headers: HTTPFields = [.contentType: "application/json", GatewayHeaders.requestID: requestID]
+        if let retryAfter = error.retryAfter { headers[.retryAfter] = String(max(1, Int(retryAfter.seconds.rounded(.up)))) }
+        return Response(status: .init(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The field a bad-request error names (`Invalid field `x`: …`), for OpenAI's `param`.
+    static func field(of error: FerryError) -> String? {
+        guard error.code == .badRequest, error.message.hasPrefix("Invalid field `") else { return nil }
+        let rest = error.message.dropFirst("Invalid field `".count)
+        return rest.firstIndex(of: "`").map { String(rest[..<$0]) }
+    }
+}
+
+/// The headers the gateway adds to every proxied answer.
+enum GatewayHeaders {
+    static let requestID = HTTPField.Name("x-request-id")!
+}

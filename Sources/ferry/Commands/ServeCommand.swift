@@ -1,0 +1,86 @@
+import ArgumentParser
+import FerryConfig
+import FerryCore
+import FerryProviders
+import FerryRouter
+import FerryServer
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// `ferry serve`: the gateway — the OpenAI and Ollama APIs in front of the configured backends.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway: the OpenAI and Ollama APIs in front of your backends, with fallback and retries.",
+        discussion: """
+            Backends come from --config (YAML or JSON, see ferry.example.yaml) or from the environment, e.g.
+              USE_VLLM=true VLLM_BASE_URL=http://127.0.0.1:8000 VLLM_MODEL=Qwen/Qwen2.5-1.5B-Instruct \\
+              OLLAMA_MODEL=qwen2.5:1.5b ferry serve
+            Then point any OpenAI client at http://HOST:PORT/v1, or any Ollama client at http://HOST:PORT.
+            """
+    )
+
+    @Option(help: "A YAML or JSON configuration file.")
+    var config: String?
+
+    @Option(help: "The address to bind (default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "The port to bind (default 8080; 0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        ConsoleLogging.bootstrap(level: logLevel)
+        var overrides: [String: String] = [:]
+        if let host { overrides["server.host"] = host }
+        if let port { overrides["server.port"] = String(port) }
+        let configuration: FerryConfiguration
+        do {
+            configuration = try await ConfigurationLoader.load(file: config, overrides: overrides)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        var settings = ProviderHTTPClient.Configuration()
+        settings.connectTimeout = configuration.connectTimeout
+        let http = ProviderHTTPClient(configuration: settings)
+        let router: FerryRouter.Router
+        do {
+            router = try await RouterFactory.makeRouter(configuration, http: http)
+        } catch {
+            try? await http.shutdown()
+            throw ValidationError(error.description)
+        }
+        let logger = Logger(label: "ferry.serve")
+        let gateway = Gateway(router: router, logger: logger)
+        let host = configuration.host
+        let app = gateway.makeApplication(host: host, port: configuration.port) { port in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Ollama API at /api)")
+            for route in router.routes {
+                ConsoleLogging.say("  route \(route.name)\(route.aliases.isEmpty ? "" : " (also \(route.aliases.joined(separator: ", ")))"): \(route.backends.map(\.name).joined(separator: " → ")), \(route.strategy.rawValue)")
+            }
+            for (_, report) in await router.probeBackends().sorted(by: { $0.key < $1.key }) {
+                ConsoleLogging.say("  \(report.status == .healthy ? "✓" : "✗") \(report.summary)")
+            }
+        }
+        var services: [any Service] = [app, HealthProber(router: router, interval: configuration.healthInterval, warmUp: configuration.warmUp, logger: Logger(label: "ferry.health"))]
+        if let discovery = RouterFactory.replicaDiscovery(configuration, router: router, http: http) { services.append(discovery) }
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Streams in flight may finish for a while after SIGTERM.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            try? await http.shutdown()
+            throw ValidationError("port \(configuration.port) on \(host) is already in use: stop what listens there, or choose another with --port (0 picks a free one)")
+        }
+        try await http.shutdown()
+    }
+}

@@ -1,0 +1,155 @@
+"""The official openai and ollama SDKs talking to `ferry serve`, in front of FerrySim backends of each dialect."""
+import json
+import os
+import signal
+import tempfile
+
+import ollama
+import openai
+import pytest
+
+from conftest import FERRY_BIN, WEATHER_TOOL, RunningProcess, start_sim
+
+CONFIG = """
+backends:
+  vllm:
+    provider: vllm
+    url: {vllm}/v1
+    model: demo
+  ollama:
+    provider: ollama
+    url: {ollama}
+    model: qwen2.5:1.5b
+routes:
+  default:
+    backends: [vllm, ollama]
+    retry: {{attempts: 3, base_delay: 10ms, max_delay: 50ms}}
+  on-vllm:
+    backends: [vllm]
+  on-ollama:
+    backends: [ollama]
+circuit:
+  threshold: 2
+  cooldown: 30s
+health:
+  interval: 60s
+"""
+
+
+def start_gateway(vllm_url, ollama_url):
+    handle, path = tempfile.mkstemp(suffix=".yaml")
+    with os.fdopen(handle, "w") as file:
+        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url))
+    return RunningProcess([FERRY_BIN, "serve", "--config", path, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"])
+
+
+@pytest.fixture(scope="module")
+def gateway():
+    vllm, olla = start_sim("vllm", "demo"), start_sim("ollama", "qwen2.5:1.5b")
+    ferry = start_gateway(vllm.url, olla.url)
+    yield ferry
+    assert ferry.stop() == 0, "ferry serve must exit cleanly on SIGTERM"
+    vllm.stop()
+    olla.stop()
+
+
+@pytest.fixture(scope="module")
+def oai(gateway):
+    return openai.OpenAI(base_url=gateway.url + "/v1", api_key="unused", max_retries=0, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def oll(gateway):
+    return ollama.Client(host=gateway.url, timeout=30)
+
+
+def test_openai_models_and_chat(oai):
+    assert {m.id for m in oai.models.list()} >= {"default", "on-vllm", "on-ollama"}
+    completion = oai.chat.completions.create(model="default", messages=[{"role": "user", "content": "Hello"}])
+    assert completion.choices[0].message.content
+    assert completion.usage.completion_tokens > 0
+
+
+def test_openai_stream_with_usage(oai):
+    text, usage = "", None
+    for chunk in oai.chat.completions.create(model="default", messages=[{"role": "user", "content": "Hello"}], max_tokens=6,
+                                             stream=True, stream_options={"include_usage": True}):
+        usage = chunk.usage or usage
+        text += "".join(c.delta.content or "" for c in chunk.choices)
+    assert usage.completion_tokens == 6 and len(text.split()) == 6
+
+
+@pytest.mark.parametrize("route", ["on-vllm", "on-ollama"])
+def test_openai_streamed_tool_call_from_either_backend(oai, route):
+    # From Ollama, whole tool calls become OpenAI deltas that the SDK reassembles.
+    with oai.chat.completions.stream(model=route, messages=[{"role": "user", "content": "use get_weather for Oslo"}], tools=[WEATHER_TOOL]) as stream:
+        for _ in stream:
+            pass
+        final = stream.get_final_completion()
+    call = final.choices[0].message.tool_calls[0]
+    assert final.choices[0].finish_reason == "tool_calls"
+    assert call.function.name == "get_weather" and call.id
+    assert isinstance(json.loads(call.function.arguments)["city"], str)
+
+
+def test_openai_completions_and_embeddings(oai):
+    assert oai.completions.create(model="on-vllm", prompt="Once", max_tokens=3).choices[0].finish_reason == "length"
+    vectors = oai.embeddings.create(model="default", input=["a", "b"])
+    assert len(vectors.data) == 2 and len(vectors.data[0].embedding) == 384
+
+
+def test_openai_errors_in_openai_shape(oai):
+    with pytest.raises(openai.NotFoundError) as missing:
+        oai.chat.completions.create(model="gpt-9", messages=[{"role": "user", "content": "x"}])
+    assert "default" in str(missing.value)
+    with pytest.raises(openai.BadRequestError) as bad:
+        oai.chat.completions.create(model="default", messages=[{"role": "user", "content": "x"}], temperature=7)
+    assert "temperature" in str(bad.value)
+
+
+def test_ollama_client_reaches_vllm(oll):
+    whole = oll.chat(model="on-vllm", messages=[{"role": "user", "content": "Hello"}])
+    assert whole.message.content and whole.done
+    parts = list(oll.chat(model="on-vllm", messages=[{"role": "user", "content": "Hello"}], stream=True))
+    assert "".join(p.message.content for p in parts) == whole.message.content and parts[-1].done
+
+
+def test_ollama_tool_call_generate_embed(oll):
+    call = oll.chat(model="on-vllm", messages=[{"role": "user", "content": "call get_weather"}], tools=[WEATHER_TOOL]).message.tool_calls[0]
+    assert call.function.name == "get_weather" and isinstance(call.function.arguments, dict)
+    assert oll.generate(model="default", prompt="Why?", options={"num_predict": 3}).eval_count == 3
+    assert len(oll.embed(model="default", input="x").embeddings[0]) == 384
+
+
+def test_ollama_list_show_version(oll):
+    assert {m.model for m in oll.list().models} >= {"default", "on-vllm"}
+    assert "tools" in oll.show("default").capabilities
+    assert oll._client.get("/api/version").json()["version"]
+    with pytest.raises(ollama.ResponseError) as missing:
+        oll.chat(model="llama9", messages=[{"role": "user", "content": "x"}])
+    assert missing.value.status_code == 404
+
+
+def test_primary_killed_half_way_every_call_succeeds():
+    vllm, olla = start_sim("vllm", "demo"), start_sim("ollama", "qwen2.5:1.5b")
+    ferry = start_gateway(vllm.url, olla.url)
+    try:
+        oai = openai.OpenAI(base_url=ferry.url + "/v1", api_key="unused", max_retries=0, timeout=30)
+        oll = ollama.Client(host=ferry.url, timeout=30)
+        answered_by = []
+        for index in range(12):
+            if index == 6:
+                vllm.process.send_signal(signal.SIGKILL)
+                vllm.process.wait(timeout=10)
+            if index % 2:
+                answered_by.append(oai.chat.completions.create(model="default", messages=[{"role": "user", "content": f"q{index}"}]).model)
+            else:
+                parts = list(oll.chat(model="default", messages=[{"role": "user", "content": f"q{index}"}], stream=True))
+                assert parts[-1].done
+                answered_by.append(parts[-1].model)
+        assert set(answered_by[:6]) == {"demo"}
+        assert set(answered_by[6:]) == {"qwen2.5:1.5b"}
+    finally:
+        assert ferry.stop() == 0
+        vllm.stop()
+        olla.stop()

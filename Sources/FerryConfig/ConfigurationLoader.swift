@@ -80,8 +80,18 @@ public enum ConfigurationLoader {
         note("server.port", String(port))
         let threshold = try values.int("circuit.threshold", in: 1...1000) ?? 3
         let cooldown = try values.duration("circuit.cooldown") ?? .seconds(10)
+        let apiKeys = values.strings("server.api_keys") ?? values.string("server.api_keys").map { [$0] } ?? []
+        if !apiKeys.isEmpty { provenance.append(("server.api_keys", "•••• (\(apiKeys.count))", values.source(of: "server.api_keys"))) }
+        let corsOrigins = values.strings("server.cors_origins") ?? values.string("server.cors_origins").map { [$0] } ?? []
+        if corsOrigins.count > 1, !corsOrigins.contains("*") {
+            throw values.invalid("server.cors_origins", corsOrigins.joined(separator: ", "), accepted: "one origin (e.g. https://app.example.com) or *")
+        }
         return FerryConfiguration(
             backends: backends, routes: routes, host: host, port: port,
+            apiKeys: apiKeys,
+            maxConcurrentRequests: try values.int("server.max_concurrent_requests", in: 1...1_000_000) ?? 512,
+            queueTimeout: try values.duration("server.queue_timeout") ?? .seconds(10),
+            corsOrigins: corsOrigins,
             healthInterval: try values.duration("health.interval") ?? .seconds(10),
             warmUp: try values.bool("health.warm_up") ?? false,
             circuitBreaker: CircuitBreaker(threshold: threshold, cooldown: cooldown),

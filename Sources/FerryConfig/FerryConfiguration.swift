@@ -43,6 +43,12 @@ public struct FerryConfiguration: Sendable {
     public var routes: [RouteSpec]
     public var host: String
     public var port: Int
+    /// Accepted API keys for the gateway (empty: none asked for). Never logged or shown.
+    public var apiKeys: [String]
+    public var maxConcurrentRequests: Int
+    public var queueTimeout: Duration
+    /// Browser origins allowed by CORS (`*` for any).
+    public var corsOrigins: [String]
     public var healthInterval: Duration
     public var warmUp: Bool
     public var circuitBreaker: CircuitBreaker

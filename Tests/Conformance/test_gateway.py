@@ -3,6 +3,9 @@ import json
 import os
 import signal
 import tempfile
+import threading
+
+import httpx
 
 import ollama
 import openai
@@ -36,10 +39,10 @@ health:
 """
 
 
-def start_gateway(vllm_url, ollama_url):
+def start_gateway(vllm_url, ollama_url, extra=""):
     handle, path = tempfile.mkstemp(suffix=".yaml")
     with os.fdopen(handle, "w") as file:
-        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url))
+        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url) + extra)
     return RunningProcess([FERRY_BIN, "serve", "--config", path, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"])
 
 
@@ -149,6 +152,51 @@ def test_primary_killed_half_way_every_call_succeeds():
                 answered_by.append(parts[-1].model)
         assert set(answered_by[:6]) == {"demo"}
         assert set(answered_by[6:]) == {"qwen2.5:1.5b"}
+    finally:
+        assert ferry.stop() == 0
+        vllm.stop()
+        olla.stop()
+
+
+def test_routing_headers_and_metrics(gateway, oai):
+    raw = oai.chat.completions.with_raw_response.create(model="on-vllm", messages=[{"role": "user", "content": "Hello"}])
+    assert raw.headers["x-ferry-backend"] == "vllm"
+    assert raw.headers["x-ferry-attempts"] == "1"
+    assert float(raw.headers["x-ferry-overhead-ms"]) >= 0
+    assert raw.headers["x-request-id"]
+    metrics = httpx.get(gateway.url + "/metrics", timeout=10).text
+    assert 'ferry_requests_total{' in metrics and 'backend="vllm"' in metrics
+
+
+def test_api_keys_and_concurrency_limit():
+    vllm, olla = start_sim("vllm", "demo", tokens_per_second=20), start_sim("ollama", "qwen2.5:1.5b")
+    ferry = start_gateway(vllm.url, olla.url, extra="\nserver:\n  api_keys: [k-123]\n  max_concurrent_requests: 1\n  queue_timeout: 200ms\n")
+    try:
+        assert httpx.get(ferry.url + "/health", timeout=10).status_code == 200, "probes need no key"
+        missing = httpx.get(ferry.url + "/v1/models", timeout=10)
+        assert missing.status_code == 401 and "API key" in missing.json()["error"]["message"]
+        with pytest.raises(openai.AuthenticationError):
+            openai.OpenAI(base_url=ferry.url + "/v1", api_key="wrong", max_retries=0, timeout=30).models.list()
+        with pytest.raises(ollama.ResponseError) as unauthorized:
+            ollama.Client(host=ferry.url, timeout=30).list()
+        assert unauthorized.value.status_code == 401
+        assert ollama.Client(host=ferry.url, timeout=30, headers={"Authorization": "Bearer k-123"}).list().models
+
+        client = openai.OpenAI(base_url=ferry.url + "/v1", api_key="k-123", max_retries=0, timeout=30)
+        started = threading.Event()
+
+        def hold_the_only_slot():
+            for _ in client.chat.completions.create(model="on-vllm", messages=[{"role": "user", "content": "long"}], stream=True):
+                started.set()
+
+        holder = threading.Thread(target=hold_the_only_slot)
+        holder.start()
+        assert started.wait(timeout=20)
+        with pytest.raises(openai.RateLimitError) as limited:
+            client.chat.completions.create(model="on-ollama", messages=[{"role": "user", "content": "x"}])
+        assert limited.value.response.headers.get("retry-after") == "1"
+        holder.join(timeout=30)
+        assert client.chat.completions.create(model="on-ollama", messages=[{"role": "user", "content": "x"}]).choices
     finally:
         assert ferry.stop() == 0
         vllm.stop()

@@ -34,7 +34,9 @@ struct ConfigurationTests {
         let strategy = try #require(configuration.provenance.first { $0.key == "routes.default.strategy" })
         #expect(strategy.source == "environment variable ROUTES_DEFAULT_STRATEGY")
         #expect(configuration.provenance.first { $0.key == "server.port" }?.source == "the command line")
-        #expect(configuration.provenance.first { $0.key == "backends.vllm.url" }?.source.hasSuffix("line 24") == true)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let urlLine = try #require(lines.firstIndex { $0.contains("url: http://127.0.0.1:8000/v1") }) + 1
+        #expect(configuration.provenance.first { $0.key == "backends.vllm.url" }?.source.hasSuffix("line \(urlLine)") == true)
         #expect(!configuration.provenance.contains { $0.value.contains("sk-secret") }, "secrets are redacted")
     }
 

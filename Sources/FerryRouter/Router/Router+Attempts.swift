@@ -7,18 +7,20 @@ extension Router {
         prefixKey: String,
         timeout: Duration,
         _ operation: @escaping @Sendable (RouteBackend) async throws -> Value
-    ) async throws -> Value {
-        try await attempts(route, prefixKey: prefixKey) { backend in
+    ) async throws -> RoutedAnswer<Value> {
+        let outcome = try await attemptsKeepingSlot(route, prefixKey: prefixKey) { backend in
             let started = clock.now()
             let value = try await withDeadline(timeout, what: "the answer", backend: backend) { try await operation(backend) }
             return (value, clock.now() - started)
         }
+        states.end(outcome.backend.name, .success, now: clock.now())
+        return RoutedAnswer(value: outcome.value, backend: outcome.backend.name, attempts: outcome.attempts, waited: outcome.waited)
     }
 
     /// Opens a stream on the route's backends until one hands over a first event that is not an error, then
     /// returns the stream from that event on (the commit point).
-    func stream(_ route: Route, prefixKey: String, _ open: @escaping @Sendable (RouteBackend) async throws -> ChatEventStream) async throws -> ChatEventStream {
-        let (committed, backend) = try await attemptsKeepingSlot(route, prefixKey: prefixKey) { backend in
+    func stream(_ route: Route, prefixKey: String, _ open: @escaping @Sendable (RouteBackend) async throws -> ChatEventStream) async throws -> RoutedAnswer<ChatEventStream> {
+        let outcome = try await attemptsKeepingSlot(route, prefixKey: prefixKey) { backend in
             let started = clock.now()
             // The deadline covers opening the stream too: a backend that hangs before its headers is caught.
             let (events, first) = try await withDeadline(route.timeouts.firstEvent, what: "the first event", backend: backend) {
@@ -34,21 +36,12 @@ extension Router {
                 return (CommittedStream(first: event, events: events), clock.now() - started)
             }
         }
-        return committed.events(idle: route.timeouts.idle, clock: clock, backend: backend.name) { [states, clock, metrics] outcome, usage in
-            states.end(backend.name, outcome, now: clock.now())
+        let backend = outcome.backend
+        let events = outcome.value.events(idle: route.timeouts.idle, clock: clock, backend: backend.name) { [states, clock, metrics] result, usage in
+            states.end(backend.name, result, now: clock.now())
             metrics.tokens(backend: backend.name, usage)
         }
-    }
-
-    /// The loop for whole answers: the backend's slot is released as soon as the operation ends.
-    private func attempts<Value>(
-        _ route: Route,
-        prefixKey: String,
-        _ operation: (RouteBackend) async throws -> (Value, Duration)
-    ) async throws -> Value {
-        let (value, backend) = try await attemptsKeepingSlot(route, prefixKey: prefixKey, operation)
-        states.end(backend.name, .success, now: clock.now())
-        return value
+        return RoutedAnswer(value: events, backend: backend.name, attempts: outcome.attempts, waited: outcome.waited)
     }
 
     /// The retry loop. On success the backend's slot is still held: the caller ends it.
@@ -56,7 +49,7 @@ extension Router {
         _ route: Route,
         prefixKey: String,
         _ operation: (RouteBackend) async throws -> (Value, Duration)
-    ) async throws -> (Value, RouteBackend) {
+    ) async throws -> (value: Value, backend: RouteBackend, attempts: Int, waited: Duration) {
         let deadline = clock.now() + route.timeouts.total
         let counter = states.nextCounter(route.name)
         var failures = 0
@@ -64,6 +57,7 @@ extension Router {
         var excluded: Set<String> = []
         var lastError: FerryError?
         var lastBackend: String?
+        var waited = Duration.zero
         while failures < route.retry.maxAttempts {
             let names = route.backends.map(\.name)
             let order = route.strategy.order(states.loads(names), counter: counter, prefixKey: prefixKey)
@@ -82,6 +76,7 @@ extension Router {
                 }
                 do {
                     try await clock.sleep(for: wait)
+                    waited += wait
                 } catch {
                     states.end(backend.name, .neutral, now: clock.now())
                     throw error
@@ -93,11 +88,13 @@ extension Router {
             }
             metrics.attempt(route: route.name, backend: backend.name)
             tried.insert(backend.name)
+            let started = clock.now()
             do {
                 let (value, ttft) = try await operation(backend)
                 states.recordTTFT(backend.name, ttft)
-                return (value, backend)
+                return (value, backend, failures + 1, waited + ttft)
             } catch let error as FerryError {
+                waited += clock.now() - started
                 let retryable = RetryPolicy.isRetryable(error) && error.code != .cancelled
                 // The request's own faults say nothing about the backend's health.
                 states.end(backend.name, retryable && error.code != .modelNotFound ? .failure : .neutral, now: clock.now())

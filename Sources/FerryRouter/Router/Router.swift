@@ -81,7 +81,16 @@ public final class Router: LanguageModel {
 
     // MARK: LanguageModel
 
-    public func chat(_ request: ChatRequest) async throws -> ChatResponse {
+    public func chat(_ request: ChatRequest) async throws -> ChatResponse { try await routedChat(request).value }
+    public func streamChat(_ request: ChatRequest) async throws -> ChatEventStream { try await routedStreamChat(request).value }
+    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse { try await routedComplete(request).value }
+    public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream { try await routedStreamComplete(request).value }
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse { try await routedEmbed(request).value }
+
+    // MARK: Answers with how they were routed
+
+    /// ``chat(_:)``, with the backend that answered, the attempts it took and the time spent waiting.
+    public func routedChat(_ request: ChatRequest) async throws -> RoutedAnswer<ChatResponse> {
         let route = try route(for: request.model)
         return try await attempt(route, prefixKey: RoutingStrategy.prefixKey(of: request), timeout: route.timeouts.total) { backend in
             var answer = try await backend.model.chat(backend.prepare(request))
@@ -91,28 +100,29 @@ public final class Router: LanguageModel {
         }
     }
 
-    public func streamChat(_ request: ChatRequest) async throws -> ChatEventStream {
+    /// ``streamChat(_:)``, with how it was routed; returned once the first event is in hand (the commit point).
+    public func routedStreamChat(_ request: ChatRequest) async throws -> RoutedAnswer<ChatEventStream> {
         let route = try route(for: request.model)
         return try await stream(route, prefixKey: RoutingStrategy.prefixKey(of: request)) { backend in
             try await backend.model.streamChat(backend.prepare(request))
         }
     }
 
-    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
+    public func routedComplete(_ request: CompletionRequest) async throws -> RoutedAnswer<CompletionResponse> {
         let route = try route(for: request.model)
         return try await attempt(route, prefixKey: request.prompt, timeout: route.timeouts.total) { backend in
             try await backend.model.complete(backend.prepare(request))
         }
     }
 
-    public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream {
+    public func routedStreamComplete(_ request: CompletionRequest) async throws -> RoutedAnswer<ChatEventStream> {
         let route = try route(for: request.model)
         return try await stream(route, prefixKey: request.prompt) { backend in
             try await backend.model.streamComplete(backend.prepare(request))
         }
     }
 
-    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+    public func routedEmbed(_ request: EmbeddingRequest) async throws -> RoutedAnswer<EmbeddingResponse> {
         let route = try route(for: request.model)
         return try await attempt(route, prefixKey: request.inputs.first ?? "", timeout: route.timeouts.total) { backend in
             var copy = request

@@ -18,9 +18,9 @@ extension Gateway {
                 var chat = try wire.chatRequest()
                 chat.model = routeName(chat.model)
                 if wire.stream ?? true {
-                    return stream(try await router.streamChat(chat), encoder: OllamaStreamEncoder(kind: .chat), contentType: "application/x-ndjson")
+                    return stream(try await router.routedStreamChat(chat), encoder: OllamaStreamEncoder(kind: .chat), contentType: "application/x-ndjson", context: context)
                 }
-                return try json(try OllamaChatResponse(try await router.chat(chat), timings: timer.measuredTimings()), context: context)
+                return try json(try await router.routedChat(chat), context: context) { try OllamaChatResponse($0, timings: timer.measuredTimings()) }
             }
         }
         routes.post("/api/generate") { request, context in
@@ -30,9 +30,9 @@ extension Gateway {
                 var completion = try wire.completionRequest()
                 completion.model = routeName(completion.model)
                 if wire.stream ?? true {
-                    return stream(try await router.streamComplete(completion), encoder: OllamaStreamEncoder(kind: .generate), contentType: "application/x-ndjson")
+                    return stream(try await router.routedStreamComplete(completion), encoder: OllamaStreamEncoder(kind: .generate), contentType: "application/x-ndjson", context: context)
                 }
-                return try json(OllamaGenerateResponse(try await router.complete(completion), timings: timer.measuredTimings()), context: context)
+                return try json(try await router.routedComplete(completion), context: context) { OllamaGenerateResponse($0, timings: timer.measuredTimings()) }
             }
         }
         routes.post("/api/embed") { request, context in
@@ -40,7 +40,7 @@ extension Gateway {
                 let wire = try await decode(OllamaEmbedRequest.self, from: request, context: context)
                 var embedding = try wire.embeddingRequest()
                 embedding.model = routeName(embedding.model)
-                return try json(OllamaEmbedResponse(try await router.embed(embedding)), context: context)
+                return try json(try await router.routedEmbed(embedding), context: context) { OllamaEmbedResponse($0) }
             }
         }
         routes.get("/api/tags") { _, context in

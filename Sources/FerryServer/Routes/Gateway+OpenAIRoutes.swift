@@ -11,9 +11,9 @@ extension Gateway {
                 let wire = try await decode(OpenAIChatRequest.self, from: request, context: context)
                 let chat = try wire.chatRequest()
                 if wire.stream == true {
-                    return stream(try await router.streamChat(chat), encoder: OpenAIStreamEncoder(kind: .chat, includeUsage: chat.includeUsage), contentType: "text/event-stream")
+                    return stream(try await router.routedStreamChat(chat), encoder: OpenAIStreamEncoder(kind: .chat, includeUsage: chat.includeUsage), contentType: "text/event-stream", context: context)
                 }
-                return try json(OpenAIChatCompletion(try await router.chat(chat)), context: context)
+                return try json(try await router.routedChat(chat), context: context) { OpenAIChatCompletion($0) }
             }
         }
         routes.post("/v1/completions") { request, context in
@@ -21,15 +21,15 @@ extension Gateway {
                 let wire = try await decode(OpenAICompletionRequest.self, from: request, context: context)
                 let completion = try wire.completionRequest()
                 if wire.stream == true {
-                    return stream(try await router.streamComplete(completion), encoder: OpenAIStreamEncoder(kind: .completion, includeUsage: completion.includeUsage), contentType: "text/event-stream")
+                    return stream(try await router.routedStreamComplete(completion), encoder: OpenAIStreamEncoder(kind: .completion, includeUsage: completion.includeUsage), contentType: "text/event-stream", context: context)
                 }
-                return try json(OpenAICompletion(try await router.complete(completion)), context: context)
+                return try json(try await router.routedComplete(completion), context: context) { OpenAICompletion($0) }
             }
         }
         routes.post("/v1/embeddings") { request, context in
             await serve(.openAI, context) {
                 let wire = try await decode(OpenAIEmbeddingRequest.self, from: request, context: context)
-                return try json(OpenAIEmbeddingResponse(try await router.embed(try wire.embeddingRequest()), format: wire.encodingFormat), context: context)
+                return try json(try await router.routedEmbed(try wire.embeddingRequest()), context: context) { OpenAIEmbeddingResponse($0, format: wire.encodingFormat) }
             }
         }
         routes.get("/v1/models") { _, context in

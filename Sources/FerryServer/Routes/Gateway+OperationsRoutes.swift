@@ -5,7 +5,8 @@ import Hummingbird
 
 extension Gateway {
     /// `/health` (the process is alive), `/ready` (every route has a backend whose circuit is not open),
-    /// `/status` (each backend's circuit, requests in flight and recent time to first token).
+    /// `/status` (each backend's circuit, requests in flight and recent time to first token), `/metrics`
+    /// (Prometheus text, when a registry is given).
     func addOperationsRoutes(to routes: Hummingbird.Router<GatewayContext>) {
         routes.get("/health") { _, context in
             await serve(.openAI, context) { try json(["status": "ok"], context: context) }
@@ -27,6 +28,11 @@ extension Gateway {
         }
         routes.get("/status") { _, context in
             await serve(.openAI, context) { try json(router.status(), context: context) }
+        }
+        if let metricsText {
+            routes.get("/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metricsText())))
+            }
         }
     }
 }

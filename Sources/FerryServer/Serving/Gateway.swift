@@ -17,15 +17,31 @@ import NIOCore
 /// ```
 public struct Gateway: Sendable {
     public let router: FerryRouter.Router
+    public let settings: GatewaySettings
+    /// Renders `/metrics` (Prometheus text); nil: no metrics endpoint.
+    public let metricsText: (@Sendable () -> String)?
     public let logger: Logger
 
-    public init(router: FerryRouter.Router, logger: Logger = Logger(label: "ferry.gateway")) {
+    public init(
+        router: FerryRouter.Router,
+        settings: GatewaySettings = GatewaySettings(),
+        metricsText: (@Sendable () -> String)? = nil,
+        logger: Logger = Logger(label: "ferry.gateway")
+    ) {
         self.router = router
+        self.settings = settings
+        self.metricsText = metricsText
         self.logger = logger
     }
 
     public func makeRouter() -> Hummingbird.Router<GatewayContext> {
         let routes = Hummingbird.Router(context: GatewayContext.self)
+        if !settings.corsOrigins.isEmpty {
+            let origin: CORSMiddleware<GatewayContext>.AllowOrigin = settings.corsOrigins.contains("*") ? .all : .custom(settings.corsOrigins[0])
+            routes.add(middleware: CORSMiddleware(allowOrigin: origin, allowHeaders: [.contentType, .authorization], allowMethods: [.get, .post, .head, .options]))
+        }
+        if !settings.apiKeys.isEmpty { routes.add(middleware: APIKeyMiddleware(keys: Set(settings.apiKeys))) }
+        routes.add(middleware: ConcurrencyLimitMiddleware(limiter: ConcurrencyLimiter(limit: settings.maxConcurrentRequests), queueTimeout: settings.queueTimeout))
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
         addOperationsRoutes(to: routes)
@@ -76,12 +92,29 @@ public struct Gateway: Sendable {
         Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(value))))
     }
 
+    /// A JSON answer the router produced, with the routing headers.
+    func json<Value: Sendable>(_ routed: RoutedAnswer<Value>, context: GatewayContext, _ body: (Value) throws -> some Encodable) throws -> Response {
+        var response = try json(body(routed.value), context: context)
+        Self.addRoutingHeaders(&response.headers, routed, context: context)
+        return response
+    }
+
+    static func addRoutingHeaders<Value>(_ headers: inout HTTPFields, _ routed: RoutedAnswer<Value>, context: GatewayContext) {
+        headers[GatewayHeaders.backend] = routed.backend
+        headers[GatewayHeaders.attempts] = String(routed.attempts)
+        let own = max(.zero, (ContinuousClock.now - context.received) - routed.waited)
+        headers[GatewayHeaders.overhead] = String(format: "%.3f", Double(own.components.seconds) * 1000 + Double(own.components.attoseconds) / 1e15)
+    }
+
     /// A streamed answer: the router's events, written by `encoder` as they come. The router has already passed
     /// its commit point, so headers can go out now; later failures arrive in-band.
-    func stream(_ events: ChatEventStream, encoder: some ChatEventEncoder, contentType: String) -> Response {
-        Response(
+    func stream(_ routed: RoutedAnswer<ChatEventStream>, encoder: some ChatEventEncoder, contentType: String, context: GatewayContext) -> Response {
+        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-cache"]
+        Self.addRoutingHeaders(&headers, routed, context: context)
+        let events = routed.value
+        return Response(
             status: .ok,
-            headers: [.contentType: contentType, .cacheControl: "no-cache"],
+            headers: headers,
             body: ResponseBody { writer in
                 var encoder = encoder
                 var buffer = ByteBuffer()

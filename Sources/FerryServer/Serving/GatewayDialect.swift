@@ -9,6 +9,11 @@ enum GatewayDialect: Sendable {
     case openAI
     case ollama
 
+    /// The dialect of a path: `/api/…` is Ollama's, the rest OpenAI's.
+    init(path: String) {
+        self = path.hasPrefix("/api/") ? .ollama : .openAI
+    }
+
     /// A response for `error`, in this dialect's shape, with the status it maps to.
     func response(for error: FerryError, requestID: String) -> Response {
         let status = error.responseStatus
@@ -35,4 +40,8 @@ enum GatewayDialect: Sendable {
 /// The headers the gateway adds to every proxied answer.
 enum GatewayHeaders {
     static let requestID = HTTPField.Name("x-request-id")!
+    static let backend = HTTPField.Name("x-ferry-backend")!
+    static let attempts = HTTPField.Name("x-ferry-attempts")!
+    /// Time spent inside Ferry: the request's time so far, minus time waiting for backends and between attempts.
+    static let overhead = HTTPField.Name("x-ferry-overhead-ms")!
 }

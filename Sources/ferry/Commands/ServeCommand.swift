@@ -7,7 +7,9 @@ import FerryServer
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -47,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        // Metrics first, so everything created below counts into the registry /metrics renders.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var settings = ProviderHTTPClient.Configuration()
         settings.connectTimeout = configuration.connectTimeout
         let http = ProviderHTTPClient(configuration: settings)
@@ -58,7 +63,15 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let logger = Logger(label: "ferry.serve")
-        let gateway = Gateway(router: router, logger: logger)
+        let gateway = Gateway(
+            router: router,
+            settings: GatewaySettings(
+                apiKeys: configuration.apiKeys, maxConcurrentRequests: configuration.maxConcurrentRequests,
+                queueTimeout: configuration.queueTimeout, corsOrigins: configuration.corsOrigins
+            ),
+            metricsText: { registry.emitToString() },
+            logger: logger
+        )
         let host = configuration.host
         let app = gateway.makeApplication(host: host, port: configuration.port) { port in
             let shown = host.contains(":") ? "[\(host)]" : host

@@ -1,0 +1,38 @@
+import FerryCore
+import HTTPTypes
+import Hummingbird
+
+/// Asks for one of the configured API keys as `Authorization: Bearer KEY` (what the OpenAI SDKs send; Ollama
+/// clients can send the same header). `/health`, `/ready` and `/` stay open for probes. A missing or wrong key gets
+/// 401 in the caller's dialect; keys are never logged or echoed.
+struct APIKeyMiddleware: RouterMiddleware {
+    typealias Context = GatewayContext
+
+    let keys: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if path == "/health" || path == "/ready" || path == "/" { return try await next(request, context) }
+        let header = request.headers[.authorization] ?? ""
+        let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingSpaces() : nil
+        guard let token, keys.contains(token) else {
+            let error = FerryError(
+                code: .unauthorized,
+                message: token == nil ? "This gateway needs an API key, and the request has none" : "The API key is not accepted by this gateway",
+                hint: "send `Authorization: Bearer <key>` with one of the keys configured in server.api_keys (SERVER_API_KEYS)",
+                httpStatus: 401
+            )
+            return GatewayDialect(path: path).response(for: error, requestID: "")
+        }
+        return try await next(request, context)
+    }
+}
+
+extension String {
+    fileprivate func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return String(text)
+    }
+}

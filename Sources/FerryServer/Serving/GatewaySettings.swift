@@ -1,0 +1,17 @@
+/// How the gateway guards itself: API keys, how many requests it serves at once, and browser access.
+public struct GatewaySettings: Sendable {
+    /// Accepted API keys (`Authorization: Bearer KEY`); empty: no key is asked for.
+    public var apiKeys: [String]
+    /// Requests served at once; more wait up to `queueTimeout`, then get 429.
+    public var maxConcurrentRequests: Int
+    public var queueTimeout: Duration
+    /// Origins a browser may call from (`*` for any); empty: no CORS headers.
+    public var corsOrigins: [String]
+
+    public init(apiKeys: [String] = [], maxConcurrentRequests: Int = 512, queueTimeout: Duration = .seconds(10), corsOrigins: [String] = []) {
+        self.apiKeys = apiKeys
+        self.maxConcurrentRequests = maxConcurrentRequests
+        self.queueTimeout = queueTimeout
+        self.corsOrigins = corsOrigins
+    }
+}

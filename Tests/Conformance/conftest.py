@@ -6,8 +6,12 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
 import threading
 import time
+
+# LiteLLM fetches a model price list from the internet at import; tests never leave loopback.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import pytest
 
@@ -102,3 +106,46 @@ WEATHER_TOOL = {
         },
     },
 }
+
+
+CONFIG = """
+backends:
+  vllm:
+    provider: vllm
+    url: {vllm}/v1
+    model: demo
+  ollama:
+    provider: ollama
+    url: {ollama}
+    model: qwen2.5:1.5b
+routes:
+  default:
+    backends: [vllm, ollama]
+    retry: {{attempts: 3, base_delay: 10ms, max_delay: 50ms}}
+  on-vllm:
+    backends: [vllm]
+  on-ollama:
+    backends: [ollama]
+circuit:
+  threshold: 2
+  cooldown: 30s
+health:
+  interval: 60s
+"""
+
+
+def start_gateway(vllm_url, ollama_url, extra=""):
+    handle, path = tempfile.mkstemp(suffix=".yaml")
+    with os.fdopen(handle, "w") as file:
+        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url) + extra)
+    return RunningProcess([FERRY_BIN, "serve", "--config", path, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"])
+
+
+@pytest.fixture(scope="session")
+def gateway():
+    vllm, olla = start_sim("vllm", "demo"), start_sim("ollama", "qwen2.5:1.5b")
+    ferry = start_gateway(vllm.url, olla.url)
+    yield ferry
+    assert ferry.stop() == 0, "ferry serve must exit cleanly on SIGTERM"
+    vllm.stop()
+    olla.stop()

@@ -1,8 +1,6 @@
 """The official openai and ollama SDKs talking to `ferry serve`, in front of FerrySim backends of each dialect."""
 import json
-import os
 import signal
-import tempfile
 import threading
 
 import httpx
@@ -11,50 +9,7 @@ import ollama
 import openai
 import pytest
 
-from conftest import FERRY_BIN, WEATHER_TOOL, RunningProcess, start_sim
-
-CONFIG = """
-backends:
-  vllm:
-    provider: vllm
-    url: {vllm}/v1
-    model: demo
-  ollama:
-    provider: ollama
-    url: {ollama}
-    model: qwen2.5:1.5b
-routes:
-  default:
-    backends: [vllm, ollama]
-    retry: {{attempts: 3, base_delay: 10ms, max_delay: 50ms}}
-  on-vllm:
-    backends: [vllm]
-  on-ollama:
-    backends: [ollama]
-circuit:
-  threshold: 2
-  cooldown: 30s
-health:
-  interval: 60s
-"""
-
-
-def start_gateway(vllm_url, ollama_url, extra=""):
-    handle, path = tempfile.mkstemp(suffix=".yaml")
-    with os.fdopen(handle, "w") as file:
-        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url) + extra)
-    return RunningProcess([FERRY_BIN, "serve", "--config", path, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"])
-
-
-@pytest.fixture(scope="module")
-def gateway():
-    vllm, olla = start_sim("vllm", "demo"), start_sim("ollama", "qwen2.5:1.5b")
-    ferry = start_gateway(vllm.url, olla.url)
-    yield ferry
-    assert ferry.stop() == 0, "ferry serve must exit cleanly on SIGTERM"
-    vllm.stop()
-    olla.stop()
-
+from conftest import WEATHER_TOOL, start_gateway, start_sim
 
 @pytest.fixture(scope="module")
 def oai(gateway):
@@ -199,5 +154,26 @@ def test_api_keys_and_concurrency_limit():
         assert client.chat.completions.create(model="on-ollama", messages=[{"role": "user", "content": "x"}]).choices
     finally:
         assert ferry.stop() == 0
+        vllm.stop()
+        olla.stop()
+
+
+def test_sigterm_lets_an_in_flight_stream_finish():
+    vllm, olla = start_sim("vllm", "demo", tokens_per_second=25), start_sim("ollama", "qwen2.5:1.5b")
+    ferry = start_gateway(vllm.url, olla.url)
+    try:
+        client = openai.OpenAI(base_url=ferry.url + "/v1", api_key="unused", max_retries=0, timeout=30)
+        finish, chunks = None, 0
+        for chunk in client.chat.completions.create(model="on-vllm", messages=[{"role": "user", "content": "a long answer"}], stream=True):
+            chunks += 1
+            if chunks == 2:
+                ferry.process.send_signal(signal.SIGTERM)
+            for choice in chunk.choices:
+                finish = choice.finish_reason or finish
+        assert finish == "stop", "the stream ran to its end after SIGTERM"
+        assert chunks > 5
+        assert ferry.process.wait(timeout=20) == 0, "then ferry exits cleanly"
+    finally:
+        ferry.stop()
         vllm.stop()
         olla.stop()

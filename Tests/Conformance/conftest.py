@@ -118,6 +118,7 @@ backends:
     provider: ollama
     url: {ollama}
     model: qwen2.5:1.5b
+{gemini_backend}
 routes:
   default:
     backends: [vllm, ollama]
@@ -126,6 +127,7 @@ routes:
     backends: [vllm]
   on-ollama:
     backends: [ollama]
+{gemini_route}
 circuit:
   threshold: 2
   cooldown: 30s
@@ -134,18 +136,21 @@ health:
 """
 
 
-def start_gateway(vllm_url, ollama_url, extra=""):
+def start_gateway(vllm_url, ollama_url, extra="", gemini_url=None):
+    """`ferry serve` with routes default (vLLM → Ollama), on-vllm, on-ollama, and on-gemini when given."""
+    gemini_backend = f"  gemini:\n    provider: gemini\n    url: {gemini_url}\n    api_key: not-checked\n    model: gemini-2.0-flash" if gemini_url else ""
+    gemini_route = "  on-gemini:\n    backends: [gemini]" if gemini_url else ""
     handle, path = tempfile.mkstemp(suffix=".yaml")
     with os.fdopen(handle, "w") as file:
-        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url) + extra)
+        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url, gemini_backend=gemini_backend, gemini_route=gemini_route) + extra)
     return RunningProcess([FERRY_BIN, "serve", "--config", path, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"])
 
 
 @pytest.fixture(scope="session")
 def gateway():
-    vllm, olla = start_sim("vllm", "demo"), start_sim("ollama", "qwen2.5:1.5b")
-    ferry = start_gateway(vllm.url, olla.url)
+    vllm, olla, gem = start_sim("vllm", "demo"), start_sim("ollama", "qwen2.5:1.5b"), start_sim("gemini", "gemini-2.0-flash")
+    ferry = start_gateway(vllm.url, olla.url, gemini_url=gem.url)
     yield ferry
     assert ferry.stop() == 0, "ferry serve must exit cleanly on SIGTERM"
-    vllm.stop()
-    olla.stop()
+    for sim in (vllm, olla, gem):
+        sim.stop()

@@ -37,7 +37,7 @@ def test_openai_stream_with_usage(oai):
     assert usage.completion_tokens == 6 and len(text.split()) == 6
 
 
-@pytest.mark.parametrize("route", ["on-vllm", "on-ollama"])
+@pytest.mark.parametrize("route", ["on-vllm", "on-ollama", "on-gemini"])
 def test_openai_streamed_tool_call_from_either_backend(oai, route):
     # From Ollama, whole tool calls become OpenAI deltas that the SDK reassembles.
     with oai.chat.completions.stream(model=route, messages=[{"role": "user", "content": "use get_weather for Oslo"}], tools=[WEATHER_TOOL]) as stream:
@@ -175,5 +175,42 @@ def test_sigterm_lets_an_in_flight_stream_finish():
         assert ferry.process.wait(timeout=20) == 0, "then ferry exits cleanly"
     finally:
         ferry.stop()
+        vllm.stop()
+        olla.stop()
+
+
+def test_clients_reach_the_gemini_backend(oai, oll):
+    assert oai.chat.completions.create(model="on-gemini", messages=[{"role": "user", "content": "Hello"}]).choices[0].message.content
+    text = "".join(c.choices[0].delta.content or "" for c in oai.chat.completions.create(
+        model="on-gemini", messages=[{"role": "user", "content": "Hello"}], stream=True) if c.choices)
+    assert text
+    assert oll.chat(model="on-gemini", messages=[{"role": "user", "content": "Hello"}]).message.content
+
+
+def test_oversize_body_is_413_in_the_callers_dialect(gateway):
+    big = "x" * (33 << 20)
+    response = httpx.post(gateway.url + "/v1/chat/completions", json={"model": "default", "messages": [{"role": "user", "content": big}]}, timeout=60)
+    assert response.status_code == 413
+    assert "larger than the limit" in response.json()["error"]["message"]
+
+
+def test_a_client_that_disconnects_cancels_the_upstream_request():
+    vllm, olla = start_sim("vllm", "demo", tokens_per_second=10), start_sim("ollama", "qwen2.5:1.5b")
+    ferry = start_gateway(vllm.url, olla.url)
+    try:
+        with httpx.stream("POST", ferry.url + "/v1/chat/completions", timeout=30,
+                          json={"model": "on-vllm", "stream": True, "messages": [{"role": "user", "content": "a long answer"}]}) as response:
+            lines = response.iter_lines()
+            for _ in range(3):
+                next(lines)
+        # The connection is closed: the simulated vLLM must stop generating well before its ~3 s answer ends.
+        for _ in range(100):
+            stats = httpx.get(vllm.url + "/_sim/stats", timeout=10).json()["stats"]
+            if stats["running"] == 0:
+                break
+            threading.Event().wait(0.02)
+        assert stats["running"] == 0 and stats["completed"] == 0 and stats["failed"] == 1
+    finally:
+        assert ferry.stop() == 0
         vllm.stop()
         olla.stop()

@@ -5,6 +5,9 @@ import FerryCore
 /// `ferry_requests_total{route,backend}`, `ferry_errors_total{backend,kind}`, `ferry_retries_total{route}`,
 /// `ferry_fallbacks_total{route,from,to}`, `ferry_ttft_seconds{backend}`, `ferry_tokens_total{backend,kind}`,
 /// `ferry_circuit_state{backend}` (0 closed, 1 half-open, 2 open).
+///
+/// `ferry_ttft_seconds` is the time to the first event for streams; for a whole (non-streamed) answer the answer's
+/// latency stands in for it, since no earlier event exists. The latency strategy averages the same values.
 struct RouterMetrics: Sendable {
     let factory: any MetricsFactory
 

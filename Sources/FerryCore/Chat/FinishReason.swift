@@ -1,5 +1,5 @@
 /// Why generation ended.
-public enum FinishReason: Sendable, Hashable, Codable {
+public enum FinishReason: Sendable, Hashable {
     /// A natural end or a stop sequence.
     case stop
     /// The token limit was reached.
@@ -31,5 +31,17 @@ public enum FinishReason: Sendable, Hashable, Codable {
         case "content_filter": self = .contentFilter
         default: self = .other(openAIValue)
         }
+    }
+}
+
+extension FinishReason: Codable {
+    /// Encoded as OpenAI's spelling (`stop`, `length`, `tool_calls`, `content_filter`, or the other reason).
+    public init(from decoder: any Decoder) throws {
+        self.init(openAIValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(openAIValue)
     }
 }

@@ -26,8 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "A YAML or JSON configuration file.")
-    var config: String?
+    @OptionGroup var options: ConfigOptions
 
     @Option(help: "The address to bind (default 127.0.0.1).")
     var host: String?
@@ -43,25 +42,13 @@ struct ServeCommand: AsyncParsableCommand {
         var overrides: [String: String] = [:]
         if let host { overrides["server.host"] = host }
         if let port { overrides["server.port"] = String(port) }
-        let configuration: FerryConfiguration
-        do {
-            configuration = try await ConfigurationLoader.load(file: config, overrides: overrides)
-        } catch {
-            throw ValidationError(error.description)
-        }
         // Metrics first, so everything created below counts into the registry /metrics renders.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        var settings = ProviderHTTPClient.Configuration()
-        settings.connectTimeout = configuration.connectTimeout
-        let http = ProviderHTTPClient(configuration: settings)
-        let router: FerryRouter.Router
-        do {
-            router = try await RouterFactory.makeRouter(configuration, http: http)
-        } catch {
-            try? await http.shutdown()
-            throw ValidationError(error.description)
-        }
+        let setup = try await ConfiguredRouter.load(file: options.config, overrides: overrides)
+        let configuration = setup.configuration
+        let http = setup.http
+        let router = setup.router
         let logger = Logger(label: "ferry.serve")
         let gateway = Gateway(
             router: router,

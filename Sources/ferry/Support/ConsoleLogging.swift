@@ -16,6 +16,13 @@ enum ConsoleLogging {
     static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
+
+    /// Prints a value as pretty, key-sorted JSON (for `--json`).
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        say(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

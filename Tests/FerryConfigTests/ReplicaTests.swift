@@ -9,11 +9,6 @@ import Testing
 
 @Suite("Replicas: several URLs, and dns:// names")
 struct ReplicaTests {
-    private let logger: Logger = {
-        var logger = Logger(label: "ferry.replicas.test")
-        logger.logLevel = .error
-        return logger
-    }()
 
     private func writeConfig(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-\(UUID().uuidString).yaml").path
@@ -33,9 +28,8 @@ struct ReplicaTests {
         let first = SimServer(configuration: .instant(dialect: .vllm))
         let second = SimServer(configuration: .instant(dialect: .vllm))
         let http = ProviderHTTPClient()
-        let logger = self.logger
-        try await first.withRunning(logger: logger) { firstPort in
-            try await second.withRunning(logger: logger) { secondPort in
+        try await first.withRunning { firstPort in
+            try await second.withRunning { secondPort in
                 let path = try writeConfig("""
                     backends:
                       vllm:
@@ -60,8 +54,7 @@ struct ReplicaTests {
     func dnsReplicas() async throws {
         let sim = SimServer(configuration: .instant(dialect: .vllm))
         let http = ProviderHTTPClient()
-        let logger = self.logger
-        try await sim.withRunning(logger: logger) { port in
+        try await sim.withRunning { port in
             let path = try writeConfig("""
                 backends:
                   vllm:

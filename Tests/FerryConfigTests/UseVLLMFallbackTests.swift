@@ -11,16 +11,11 @@ import Testing
 @Suite("USE_VLLM=true falls back to Ollama and recovers")
 struct UseVLLMFallbackTests {
     @Test func fallbackAndRecovery() async throws {
-        let logger: Logger = {
-            var logger = Logger(label: "ferry.config.test")
-            logger.logLevel = .error
-            return logger
-        }()
         let vllm = SimServer(configuration: .instant(dialect: .vllm, models: ["Qwen/Qwen2.5-1.5B-Instruct"]))
         let ollama = SimServer(configuration: .instant(dialect: .ollama, models: ["qwen2.5:1.5b"]))
         let http = ProviderHTTPClient()
-        try await vllm.withRunning(logger: logger) { vllmPort in
-            try await ollama.withRunning(logger: logger) { ollamaPort in
+        try await vllm.withRunning { vllmPort in
+            try await ollama.withRunning { ollamaPort in
                 let configuration = try await ConfigurationLoader.load(environment: [
                     "USE_VLLM": "true",
                     "VLLM_BASE_URL": "http://127.0.0.1:\(vllmPort)/v1", "VLLM_MODEL": "Qwen/Qwen2.5-1.5B-Instruct",

@@ -13,11 +13,9 @@ func withBackend<Value: Sendable>(
     configuration.host = "127.0.0.1"
     configuration.port = 0
     let server = SimServer(configuration: configuration)
-    var logger = Logger(label: "ferry.providers.test")
-    logger.logLevel = .error
     let http = ProviderHTTPClient()
     do {
-        let value = try await server.withRunning(logger: logger) { port in try await body("http://127.0.0.1:\(port)", server, http) }
+        let value = try await server.withRunning { port in try await body("http://127.0.0.1:\(port)", server, http) }
         try await http.shutdown()
         return value
     } catch {
@@ -30,9 +28,7 @@ func withBackend<Value: Sendable>(
 func closedPort() async throws -> Int {
     var configuration = SimConfiguration.instant(dialect: .vllm)
     configuration.port = 0
-    var logger = Logger(label: "ferry.providers.test")
-    logger.logLevel = .error
-    return try await SimServer(configuration: configuration).withRunning(logger: logger) { $0 }
+    return try await SimServer(configuration: configuration).withRunning { $0 }
 }
 
 /// All events of a stream.

@@ -13,19 +13,14 @@ struct RouterFerrySimTests {
         primaryFaults: [String], timeouts: RouterTimeouts = RouterTimeouts(firstEvent: .seconds(10), idle: .seconds(10), total: .seconds(30)),
         _ body: @Sendable (Router, SimServer) async throws -> Void
     ) async throws {
-        let logger: Logger = {
-            var logger = Logger(label: "ferry.router.test")
-            logger.logLevel = .error
-            return logger
-        }()
         var primaryConfiguration = SimConfiguration.instant(dialect: .vllm)
         primaryConfiguration.tokensPerSecond = 400
         primaryConfiguration.faults = try primaryFaults.map { try FaultSpec(parsing: $0) }
         let primary = SimServer(configuration: primaryConfiguration)
         let fallback = SimServer(configuration: .instant(dialect: .ollama, models: ["qwen2.5:1.5b"]))
         let http = ProviderHTTPClient()
-        try await primary.withRunning(logger: logger) { primaryPort in
-            try await fallback.withRunning(logger: logger) { fallbackPort in
+        try await primary.withRunning { primaryPort in
+            try await fallback.withRunning { fallbackPort in
                 let router = Router(routes: [Route(
                     name: "default",
                     backends: [
@@ -97,16 +92,11 @@ struct RouterFerrySimTests {
 struct RouterCancellationTests {
     @Test("a caller that cancels mid-stream cancels the upstream request: the backend stops generating")
     func cancellation() async throws {
-        let logger: Logger = {
-            var logger = Logger(label: "ferry.router.test")
-            logger.logLevel = .error
-            return logger
-        }()
         var configuration = SimConfiguration(dialect: .vllm, timeToFirstToken: .zero, prefillTokensPerSecond: 0, tokensPerSecond: 20)
         configuration.models = ["demo"]
         let sim = SimServer(configuration: configuration)
         let http = ProviderHTTPClient()
-        try await sim.withRunning(logger: logger) { port in
+        try await sim.withRunning { port in
             let provider = OpenAICompatibleProvider(name: "vllm", endpoint: try BackendEndpoint("http://127.0.0.1:\(port)"), flavor: .vllm, http: http)
             let router = Router(routes: [Route(name: "default", backends: [RouteBackend(name: "vllm", model: provider, modelName: "demo")])])
             let consumer = Task {

@@ -39,7 +39,7 @@ struct RouterServicesTests {
         configuration.faults = [try FaultSpec(parsing: "503")]
         let sim = SimServer(configuration: configuration)
         let http = ProviderHTTPClient()
-        try await sim.withRunning(logger: logger) { port in
+        try await sim.withRunning { port in
             let provider = OpenAICompatibleProvider(name: "vllm", endpoint: try BackendEndpoint("http://127.0.0.1:\(port)"), flavor: .vllm, http: http)
             let router = Router(routes: [Route(name: "default", backends: [RouteBackend(name: "vllm", model: provider, modelName: "demo")])])
             let prober = HealthProber(router: router, interval: .milliseconds(20), warmUp: true, logger: logger)

@@ -61,9 +61,7 @@ func withSim<Value: Sendable>(
     configuration.host = "127.0.0.1"
     configuration.port = 0
     let server = SimServer(configuration: configuration)
-    var logger = Logger(label: "ferry.sim.test")
-    logger.logLevel = .error
-    return try await server.withRunning(logger: logger) { port in
+    return try await server.withRunning { port in
         try await body(RunningSim(port: port, server: server))
     }
 }

@@ -3,6 +3,13 @@ import Logging
 import ServiceLifecycle
 
 extension SimServer {
+    /// The logger of an embedded server: errors only.
+    public static var embeddedLogger: Logger {
+        var logger = Logger(label: "ferry.sim")
+        logger.logLevel = .error
+        return logger
+    }
+
     /// Runs the server for the length of `body`, which gets the bound port, then stops it gracefully — how tests
     /// and benchmarks embed FerrySim.
     ///
@@ -13,8 +20,9 @@ extension SimServer {
     ///     // talk to http://127.0.0.1:\(port)
     /// }
     /// ```
+    /// - Parameter logger: where the server logs; by default only errors, as an embedded simulator should be quiet.
     public func withRunning<Value: Sendable>(
-        logger: Logger = Logger(label: "ferry.sim"),
+        logger: Logger = SimServer.embeddedLogger,
         _ body: @Sendable (_ port: Int) async throws -> Value
     ) async throws -> Value {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()

@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "FerryConfig", targets: ["FerryConfig"]),
         .library(name: "FerryServer", targets: ["FerryServer"]),
         .library(name: "FerrySim", targets: ["FerrySim"]),
+        .library(name: "FerryDoctor", targets: ["FerryDoctor"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
     dependencies: [
@@ -82,6 +83,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `ferry doctor`'s checks: a backend examined step by step, each failure with its fix.
+        .target(
+            name: "FerryDoctor",
+            dependencies: [
+                "FerryConfig", "FerryCore", "FerryProviders", "FerryWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The gateway: OpenAI and Ollama APIs in front of the router.
         .target(
             name: "FerryServer",
@@ -111,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryConfig", "FerryCore", "FerryProviders", "FerryRouter", "FerryServer", "FerrySim",
+                "FerryConfig", "FerryCore", "FerryDoctor", "FerryProviders", "FerryRouter", "FerryServer", "FerrySim",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -149,6 +160,11 @@ let package = Package(
             name: "FerryConfigTests",
             dependencies: ["FerryConfig", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Files")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FerryDoctorTests",
+            dependencies: ["FerryDoctor", "FerryConfig", "FerryProviders", "FerrySim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

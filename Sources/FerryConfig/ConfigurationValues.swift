@@ -70,13 +70,8 @@ struct ConfigurationValues: Sendable {
 
     /// A duration: `250ms`, `30s`, `2m`, or a plain number of seconds.
     func duration(_ key: String) throws(FerryError) -> Duration? {
-        guard let text = string(key)?.lowercased() else { return nil }
-        let units: [(String, Double)] = [("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600), ("", 1)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0, value.isFinite {
-                return .milliseconds(Int64((value * scale * 1000).rounded()))
-            }
-        }
+        guard let text = string(key) else { return nil }
+        if let value = Duration(parsing: text), value > .zero { return value }
         throw invalid(key, text, accepted: "a positive duration such as 500ms, 30s or 2m (a plain number means seconds)")
     }
 

@@ -28,6 +28,15 @@ public struct FerryConfiguration: Sendable {
         public var apiKey: String?
         /// Sampling applied when a request leaves a field unset (e.g. VLLM_TEMPERATURE).
         public var defaults: SamplingParameters
+
+        public init(name: String, provider: ProviderKind, urls: [String], model: String? = nil, apiKey: String? = nil, defaults: SamplingParameters = SamplingParameters()) {
+            self.name = name
+            self.provider = provider
+            self.urls = urls
+            self.model = model
+            self.apiKey = apiKey
+            self.defaults = defaults
+        }
     }
 
     public struct RouteSpec: Sendable {

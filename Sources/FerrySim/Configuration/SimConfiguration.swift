@@ -31,6 +31,9 @@ public struct SimConfiguration: Sendable {
     public var embeddingDimensions: Int
     /// The context window reported (vLLM's `max_model_len`).
     public var contextLength: Int
+    /// A key every API request must carry (`Authorization: Bearer KEY`, or `x-goog-api-key` for Gemini), like
+    /// `vllm serve --api-key`; health, version and `/_sim` routes stay open. nil: no key asked for.
+    public var apiKey: String?
 
     public init(
         dialect: SimDialect,
@@ -46,7 +49,8 @@ public struct SimConfiguration: Sendable {
         faults: [FaultSpec] = [],
         seed: UInt64 = 0,
         embeddingDimensions: Int = 384,
-        contextLength: Int = 8192
+        contextLength: Int = 8192,
+        apiKey: String? = nil
     ) {
         self.dialect = dialect
         self.host = host
@@ -62,6 +66,7 @@ public struct SimConfiguration: Sendable {
         self.seed = seed
         self.embeddingDimensions = embeddingDimensions
         self.contextLength = contextLength
+        self.apiKey = apiKey
     }
 
     /// A configuration that answers at once: for tests that check formats, not timing.

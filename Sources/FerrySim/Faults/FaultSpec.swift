@@ -1,3 +1,5 @@
+import FerryCore
+
 /// One injected fault: what goes wrong, and on which requests.
 ///
 /// Written `KIND[:ARG][@WHEN]`:
@@ -51,7 +53,7 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
         let argument = kindParts.count > 1 ? kindParts[1] : nil
         func duration(_ fallback: Duration) throws(FaultSpecError) -> Duration {
             guard let argument else { return fallback }
-            guard let value = DurationParser.parse(argument) else {
+            guard let value = Duration(parsing: argument) else {
                 throw FaultSpecError(text: text, reason: "`\(argument)` is not a duration (e.g. 500ms, 2s)")
             }
             return value

@@ -25,6 +25,7 @@ public struct SimServer: Sendable {
     /// The routes of the configured dialect, plus the `/_sim` control routes.
     public func makeRouter() -> Router<SimRequestContext> {
         let router = Router(context: SimRequestContext.self)
+        if let apiKey = configuration.apiKey { router.add(middleware: SimAPIKeyMiddleware(key: apiKey, dialect: configuration.dialect)) }
         switch configuration.dialect {
         case .vllm: addOpenAIRoutes(to: router)
         case .ollama: addOllamaRoutes(to: router)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FerryCore
 import FerrySim
 import Foundation
 import Hummingbird
@@ -65,11 +66,14 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Context window to report.")
     var contextLength = 8192
 
+    @Option(help: "A key every API request must carry as `Authorization: Bearer KEY`, like `vllm serve --api-key`.")
+    var apiKey: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
-        guard DurationParser.parse(ttft) != nil else {
+        guard Duration(parsing: ttft) != nil else {
             throw ValidationError("--ttft \(ttft) is not a duration; write e.g. 200ms, 1.5s or 0")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535, got \(port)") }
@@ -87,10 +91,10 @@ struct SimCommand: AsyncParsableCommand {
         ConsoleLogging.bootstrap(level: logLevel)
         let configuration = SimConfiguration(
             dialect: dialect, host: host, port: port, models: models.isEmpty ? ["demo"] : models,
-            timeToFirstToken: DurationParser.parse(ttft) ?? .zero, prefillTokensPerSecond: prefillTokensPerSecond,
+            timeToFirstToken: Duration(parsing: ttft) ?? .zero, prefillTokensPerSecond: prefillTokensPerSecond,
             tokensPerSecond: tokensPerSecond, maxConcurrency: maxConcurrency, mode: mode, prefixCache: prefixCache,
             faults: try faults.map { try FaultSpec(parsing: $0) }, seed: seed,
-            embeddingDimensions: embeddingDimensions, contextLength: contextLength
+            embeddingDimensions: embeddingDimensions, contextLength: contextLength, apiKey: apiKey
         )
         let server = SimServer(configuration: configuration)
         let host = host

@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "FerryServer", targets: ["FerryServer"]),
         .library(name: "FerrySim", targets: ["FerrySim"]),
         .library(name: "FerryDoctor", targets: ["FerryDoctor"]),
+        .library(name: "FerryBench", targets: ["FerryBench"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
     dependencies: [
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -93,6 +95,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `ferry bench`: load generator (closed and open loop) and report (TTFT, TPOT, ITL, E2EL, goodput, paired
+        // differences against a baseline), with tables, JSON and SVG charts.
+        .target(
+            name: "FerryBench",
+            dependencies: [
+                "FerryCore", "FerryProviders",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strict
+        ),
         // The gateway: OpenAI and Ollama APIs in front of the router.
         .target(
             name: "FerryServer",
@@ -122,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryConfig", "FerryCore", "FerryDoctor", "FerryProviders", "FerryRouter", "FerryServer", "FerrySim",
+                "FerryBench", "FerryConfig", "FerryCore", "FerryDoctor", "FerryProviders", "FerryRouter", "FerryServer", "FerrySim",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -162,6 +174,7 @@ let package = Package(
             resources: [.copy("Files")],
             swiftSettings: strict
         ),
+        .testTarget(name: "FerryBenchTests", dependencies: ["FerryBench", "FerryCore"], swiftSettings: strict),
         .testTarget(
             name: "FerryDoctorTests",
             dependencies: ["FerryDoctor", "FerryConfig", "FerryProviders", "FerrySim", .product(name: "Logging", package: "swift-log")],

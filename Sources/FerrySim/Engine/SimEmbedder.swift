@@ -1,3 +1,5 @@
+import FerryCore
+
 /// Deterministic embeddings: a unit vector of fixed size seeded by the text, so equal texts get equal vectors
 /// and different texts almost surely differ.
 public struct SimEmbedder: Sendable {

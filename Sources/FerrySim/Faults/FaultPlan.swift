@@ -1,3 +1,4 @@
+import FerryCore
 import Synchronization
 
 /// The faults in force and the request counter they are judged against. Thread-safe; changed at run time

@@ -1,0 +1,34 @@
+import Foundation
+
+/// One load level of a sweep: a closed loop of N users, or an open loop of requests arriving at a rate.
+public enum LoadLevel: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// N users, each sending its next request when the previous one ends.
+    case concurrency(Int)
+    /// Requests per second, arrivals drawn from a gamma distribution (Poisson when burstiness is 1).
+    case rate(Double)
+
+    /// The value on a chart's x axis.
+    public var value: Double {
+        switch self {
+        case .concurrency(let users): Double(users)
+        case .rate(let rate): rate
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .concurrency(let users): "c=\(users)"
+        case .rate(let rate): "\(rate.formatted(maxFractionDigits: 2)) req/s"
+        }
+    }
+}
+
+extension Double {
+    /// A short decimal without trailing zeros.
+    func formatted(maxFractionDigits digits: Int) -> String {
+        var text = String(format: "%.\(digits)f", self)
+        while text.contains("."), text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}

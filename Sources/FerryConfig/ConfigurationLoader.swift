@@ -15,7 +15,8 @@ public enum ConfigurationLoader {
     public static func load(
         file path: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        overrides: [String: String] = [:]
+        overrides: [String: String] = [:],
+        backend commandLine: FerryConfiguration.Backend? = nil
     ) async throws(FerryError) -> FerryConfiguration {
         let file = try path.map { path throws(FerryError) in try ConfigurationFile(path: path) }
         let values = ConfigurationValues(file: file, environment: environment, overrides: overrides)
@@ -27,7 +28,17 @@ public enum ConfigurationLoader {
 
         var backends: [FerryConfiguration.Backend] = []
         var routes: [FerryConfiguration.RouteSpec] = []
-        for name in file?.names(under: "backends") ?? [] {
+        // A backend given on the command line (`ferry chat --backend vllm --url …`) replaces the file's and the
+        // environment's, behind one route named `default`; every other setting is read as usual.
+        if let commandLine {
+            for url in commandLine.urls { try checkURL(url, key: "--url", values: values) }
+            backends = [commandLine]
+            routes = [try route(name: "default", key: "routes.default", backends: [commandLine.name], aliases: commandLine.model.map { [$0] } ?? [], values: values)]
+            provenance.append(("backends.\(commandLine.name).provider", commandLine.provider.rawValue, "the command line"))
+            if let url = commandLine.url { provenance.append(("backends.\(commandLine.name).url", url, "the command line")) }
+            if let model = commandLine.model { provenance.append(("backends.\(commandLine.name).model", model, "the command line")) }
+        }
+        for name in commandLine == nil ? file?.names(under: "backends") ?? [] : [] {
             try validateName(name, kind: "backend", file: file)
             let key = "backends.\(name)"
             guard let provider = try values.choice("\(key).provider", providerKinds) else {
@@ -44,7 +55,7 @@ public enum ConfigurationLoader {
             for field in ["provider", "url", "model", "api_key", "temperature", "max_tokens"] { note("\(key).\(field)", values.string("\(key).\(field)")) }
             backends.append(backend)
         }
-        for name in file?.names(under: "routes") ?? [] {
+        for name in commandLine == nil ? file?.names(under: "routes") ?? [] : [] {
             try validateName(name, kind: "route", file: file)
             let key = "routes.\(name)"
             let members = values.strings("\(key).backends") ?? []

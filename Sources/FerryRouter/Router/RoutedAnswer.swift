@@ -1,3 +1,5 @@
+import FerryCore
+
 /// An answer together with how the router got it: for the gateway's `x-ferry-backend`, `x-ferry-attempts` and
 /// `x-ferry-overhead-ms` headers.
 public struct RoutedAnswer<Value: Sendable>: Sendable {
@@ -9,4 +11,6 @@ public struct RoutedAnswer<Value: Sendable>: Sendable {
     /// Time spent waiting for backends (every attempt, up to the answer or a stream's first event) and between
     /// attempts (backoff): what is not Ferry's own work.
     public var waited: Duration
+    /// The errors of the attempts that failed before the one that answered, in order, each naming its backend.
+    public var failedAttempts: [FerryError] = []
 }

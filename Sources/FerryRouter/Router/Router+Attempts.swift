@@ -14,7 +14,7 @@ extension Router {
             return (value, clock.now() - started)
         }
         states.end(outcome.backend.name, .success, now: clock.now())
-        return RoutedAnswer(value: outcome.value, backend: outcome.backend.name, attempts: outcome.attempts, waited: outcome.waited)
+        return RoutedAnswer(value: outcome.value, backend: outcome.backend.name, attempts: outcome.attempts, waited: outcome.waited, failedAttempts: outcome.failed)
     }
 
     /// Opens a stream on the route's backends until one hands over a first event that is not an error, then
@@ -41,7 +41,7 @@ extension Router {
             states.end(backend.name, result, now: clock.now())
             metrics.tokens(backend: backend.name, usage)
         }
-        return RoutedAnswer(value: events, backend: backend.name, attempts: outcome.attempts, waited: outcome.waited)
+        return RoutedAnswer(value: events, backend: backend.name, attempts: outcome.attempts, waited: outcome.waited, failedAttempts: outcome.failed)
     }
 
     /// The retry loop. On success the backend's slot is still held: the caller ends it.
@@ -49,7 +49,7 @@ extension Router {
         _ route: Route,
         prefixKey: String,
         _ operation: (RouteBackend) async throws -> (Value, Duration)
-    ) async throws -> (value: Value, backend: RouteBackend, attempts: Int, waited: Duration) {
+    ) async throws -> (value: Value, backend: RouteBackend, attempts: Int, waited: Duration, failed: [FerryError]) {
         let deadline = clock.now() + route.timeouts.total
         let counter = states.nextCounter(route.name)
         var failures = 0
@@ -57,6 +57,7 @@ extension Router {
         var excluded: Set<String> = []
         var lastError: FerryError?
         var lastBackend: String?
+        var failed: [FerryError] = []
         var waited = Duration.zero
         while failures < route.retry.maxAttempts {
             let names = route.backends.map(\.name)
@@ -92,7 +93,7 @@ extension Router {
             do {
                 let (value, ttft) = try await operation(backend)
                 states.recordTTFT(backend.name, ttft)
-                return (value, backend, failures + 1, waited + ttft)
+                return (value, backend, failures + 1, waited + ttft, failed)
             } catch let error as FerryError {
                 waited += clock.now() - started
                 let retryable = RetryPolicy.isRetryable(error) && error.code != .cancelled
@@ -102,6 +103,7 @@ extension Router {
                 guard retryable, !Task.isCancelled else { throw error }
                 if error.code == .modelNotFound { excluded.insert(backend.name) }
                 lastError = error.located(ErrorLocation(backend: backend.name))
+                failed.append(error.located(ErrorLocation(backend: backend.name)))
                 lastBackend = backend.name
                 failures += 1
             } catch {

@@ -12,10 +12,11 @@ struct ConfiguredRouter {
 
     /// Loads `--config` (or the environment) with `overrides`; configuration errors become usage errors that say
     /// what to fix.
-    static func load(file: String?, overrides: [String: String] = [:]) async throws -> ConfiguredRouter {
+    /// `backend`, when given, replaces the configured backends (`ferry chat --backend`).
+    static func load(file: String?, overrides: [String: String] = [:], backend: FerryConfiguration.Backend? = nil) async throws -> ConfiguredRouter {
         let configuration: FerryConfiguration
         do {
-            configuration = try await ConfigurationLoader.load(file: file, overrides: overrides)
+            configuration = try await ConfigurationLoader.load(file: file, overrides: overrides, backend: backend)
         } catch {
             throw ValidationError(error.description)
         }

@@ -1,0 +1,68 @@
+import ArgumentParser
+import FerryConfig
+import FerryCore
+import Foundation
+import Logging
+
+/// `ferry chat`: an interactive session with streamed answers.
+struct ChatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Chat with a model from the terminal, answers streamed as they come.",
+        discussion: """
+            Backends come from --backend/--url/--model, or else from --config or the environment, as for `ferry serve`.
+            Commands: /model [NAME], /backend [KIND [URL]], /system [TEXT], /reset, /save FILE, /help, /exit.
+            Ctrl-C stops the answer being written; at the prompt, press it twice (or Ctrl-D) to leave.
+            """
+    )
+
+    enum BackendKind: String, ExpressibleByArgument, CaseIterable {
+        case vllm, ollama, llamacpp, openai, openrouter, gemini, tgi, generic, local
+    }
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Talk to one backend of this kind: \(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var backend: BackendKind?
+
+    @Option(help: "The backend's base URL (default: the kind's usual local address, or the cloud API).")
+    var url: String?
+
+    @Option(help: "The model (with --backend), or the route to ask (with a configuration).")
+    var model: String?
+
+    @Option(help: "The backend's API key (default: OPENAI_API_KEY, OPENROUTER_API_KEY, GEMINI_API_KEY or VLLM_API_KEY).")
+    var apiKey: String?
+
+    @Option(help: "A system prompt.")
+    var system: String?
+
+    @Option(help: "Sampling temperature (0 to 2).")
+    var temperature: Double?
+
+    @Option(help: "The most tokens per answer.")
+    var maxTokens: Int?
+
+    @Flag(help: "Show each attempt, the backend, time to first token, tokens/s and the raw events.")
+    var debug = false
+
+    func validate() throws {
+        if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+        if backend == nil, url != nil { throw ValidationError("--url needs --backend KIND (e.g. --backend vllm --url http://127.0.0.1:8000)") }
+        if backend != nil, options.config != nil { throw ValidationError("give --backend or --config, not both") }
+        if backend == .local, url == nil {
+            throw ValidationError("--backend local needs --url of a llama.cpp or vLLM server on this machine, e.g. --url http://127.0.0.1:8080 (the embedded engine is not part of this build)")
+        }
+    }
+
+    func run() async throws {
+        ConsoleLogging.bootstrap(level: debug ? .debug : .error)
+        var sampling = SamplingParameters()
+        sampling.temperature = temperature
+        sampling.maxTokens = maxTokens
+        let chosen = backend.map { ChatSession.Target.direct(kind: $0, url: url, model: model, apiKey: apiKey) } ?? .configured(file: options.config, route: model)
+        let session = try await ChatSession.open(chosen, system: system, sampling: sampling, debug: debug)
+        try await session.run()
+    }
+}

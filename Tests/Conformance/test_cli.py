@@ -60,3 +60,118 @@ def test_config_shows_sources_and_hides_secrets(environment):
     assert "sk-never-printed" not in result.stdout
     bad = ferry(dict(environment, LLM_PROVIDER="vlm"), "config")
     assert bad.returncode != 0 and "LLM_PROVIDER" in bad.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ferry doctor
+
+
+def test_doctor_names_the_model_mismatch_with_the_served_names(environment):
+    env = dict(environment, USE_VLLM="false", LLM_PROVIDER="vllm", VLLM_MODEL="qwen2.5-1.5b")
+    result = ferry(env, "doctor")
+    assert result.returncode == 1, result.stdout
+    assert '"qwen2.5-1.5b" is not served here' in result.stdout
+    assert 'set backends.vllm.model to "Qwen/Qwen2.5-1.5B-Instruct"' in result.stdout
+    assert "--served-model-name qwen2.5-1.5b" in result.stdout
+    report = json.loads(ferry(env, "doctor", "--json").stdout)
+    assert report[0]["usable"] is False
+    assert [step["problem"] for step in report[0]["steps"] if "problem" in step] == ["model-mismatch"]
+
+
+def test_doctor_exit_code_zero_when_every_backend_is_usable(environment):
+    result = ferry(environment, "doctor")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.count("— usable") == 2
+    assert "\x1b[" not in result.stdout, "no colours when the output is not a terminal"
+
+
+def test_doctor_names_a_closed_port_and_an_unpulled_ollama_model(environment):
+    env = dict(environment, USE_VLLM="true", VLLM_BASE_URL="http://127.0.0.1:9", OLLAMA_MODEL="llama3.2")
+    report = {entry["backend"]: entry for entry in json.loads(ferry(env, "doctor", "--json").stdout)}
+    problems = {name: [step.get("problem") for step in entry["steps"] if step.get("problem")] for name, entry in report.items()}
+    assert problems == {"vllm": ["nothing-listening"], "ollama": ["model-not-pulled"]}
+    ollama_fix = next(step["fix"] for step in report["ollama"]["steps"] if step.get("problem"))
+    assert "ollama pull llama3.2" in ollama_fix
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ferry chat
+
+
+def test_chat_streams_keeps_history_and_saves_it(environment, tmp_path):
+    transcript = tmp_path / "chat.json"
+    session = "Hello\n/system Answer in Arabic.\nمرحبا بالعالم 🌍\n/model\n/save " + str(transcript) + "\n/exit\n"
+    result = ferry(environment, "chat", "--max-tokens", "5", "--debug", stdin=session)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("assistant› ") == 2
+    assert "attempt 1 on vllm answered" in result.stderr and "TTFT" in result.stderr and "tokens/s" in result.stderr
+    saved = json.loads(transcript.read_text(encoding="utf-8"))
+    assert [message["role"] for message in saved["messages"]] == ["user", "assistant", "user", "assistant"]
+    assert saved["messages"][2]["content"] == "مرحبا بالعالم 🌍"
+    assert saved["system"] == "Answer in Arabic."
+
+
+def test_chat_with_a_backend_on_the_command_line(environment):
+    url = environment["OLLAMA_BASE_URL"]
+    result = ferry({}, "chat", "--backend", "ollama", "--url", url, "--model", "qwen2.5:1.5b", "--max-tokens", "4", stdin="Hi\n")
+    assert result.returncode == 0, result.stderr
+    assert f"ollama at {url}, model qwen2.5:1.5b" in result.stdout
+    answer = result.stdout.split("assistant› ", 1)[1].strip()
+    assert len(answer.split()) == 4
+
+
+@pytest.mark.parametrize("args, message", [
+    (["chat", "--temperature", "3"], "--temperature must be between 0 and 2"),
+    (["chat", "--url", "http://127.0.0.1:8000"], "--url needs --backend"),
+    (["chat", "--backend", "vlm"], "vlm"),
+    (["bench", "--target", "http://127.0.0.1:8000"], "is not NAME=URL"),
+    (["bench", "--target", "a=http://127.0.0.1:1", "--baseline", "b"], "--baseline b is not one of the targets"),
+    (["bench", "--target", "a=http://127.0.0.1:1", "--concurrency", "1,0"], "--concurrency"),
+    (["bench", "--target", "a=http://127.0.0.1:1", "--slo", "latency=1s"], "is not ttft, tpot or e2el"),
+    (["doctor", "--slow-first-token", "soon"], "is not a duration"),
+])
+def test_argument_errors_say_what_to_fix(args, message):
+    result = ferry({}, *args)
+    assert result.returncode == 64, (result.stdout, result.stderr)
+    assert message in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ferry bench
+
+
+def test_bench_compares_a_backend_directly_and_through_ferry(tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    import jsonschema
+
+    from conftest import start_gateway
+
+    vllm = start_sim("vllm", "demo", tokens_per_second=400)
+    olla = start_sim("ollama", "qwen2.5:1.5b")
+    gateway = start_gateway(vllm.url, olla.url)
+    try:
+        report_path, chart_path = tmp_path / "bench.json", tmp_path / "bench.svg"
+        result = ferry({}, "bench", "--target", f"direct={vllm.url}", "--target", f"ferry={gateway.url},model=on-vllm",
+                       "--target", f"ferry-ollama-api={gateway.url},dialect=ollama,model=on-vllm",
+                       "--baseline", "direct", "--concurrency", "1,4", "--num-requests", "12", "--output-tokens", "8",
+                       "--slo", "ttft=2s", "--json", str(report_path), "--chart", str(chart_path))
+        assert result.returncode == 0, result.stderr
+        assert "Paired differences against direct" in result.stdout
+        report = json.loads(report_path.read_text())
+        schema = json.loads(open("docs/bench-report.schema.json").read())
+        jsonschema.validate(report, schema)
+        assert {(r["target"], r["level"]["concurrency"]) for r in report["results"]} == {
+            (target, level) for target in ("direct", "ferry", "ferry-ollama-api") for level in (1, 4)}
+        assert all(r["completed"] == 12 and r["failed"] == 0 and r["output_tokens"] == 96 for r in report["results"])
+        assert {(d["target"], d["pairs"]) for d in report["differences"]} == {("ferry", 12), ("ferry-ollama-api", 12)}
+        svg = ElementTree.parse(chart_path).getroot()
+        assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+        for panel in svg.iter("{http://www.w3.org/2000/svg}g"):
+            if panel.get("class") == "panel":
+                series = [g.get("data-target") for g in panel if g.get("class") == "series"]
+                assert series == ["direct", "ferry", "ferry-ollama-api"]
+    finally:
+        gateway.stop()
+        vllm.stop()
+        olla.stop()

@@ -23,6 +23,28 @@ public enum LoadLevel: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
+extension LoadLevel {
+    private enum CodingKeys: String, CodingKey { case concurrency, rate }
+
+    /// `{"concurrency": 4}` or `{"rate": 2.5}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .concurrency(let users): try container.encode(users, forKey: .concurrency)
+        case .rate(let rate): try container.encode(rate, forKey: .rate)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let users = try container.decodeIfPresent(Int.self, forKey: .concurrency) {
+            self = .concurrency(users)
+        } else {
+            self = .rate(try container.decode(Double.self, forKey: .rate))
+        }
+    }
+}
+
 extension Double {
     /// A short decimal without trailing zeros.
     func formatted(maxFractionDigits digits: Int) -> String {

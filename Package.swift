@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "FerrySim", targets: ["FerrySim"]),
         .library(name: "FerryDoctor", targets: ["FerryDoctor"]),
         .library(name: "FerryBench", targets: ["FerryBench"]),
+        .library(name: "FerryLaunch", targets: ["FerryLaunch"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
     dependencies: [
@@ -34,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -72,11 +75,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Managed backends: a backend's server process started, probed, restarted, stopped; launch presets.
+        .target(
+            name: "FerryLaunch",
+            dependencies: [
+                "FerryCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
         // The configuration factory: file + environment + command line → providers and a router.
         .target(
             name: "FerryConfig",
             dependencies: [
-                "FerryCore", "FerryProviders", "FerryRouter",
+                "FerryCore", "FerryLaunch", "FerryProviders", "FerryRouter",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -134,7 +149,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryBench", "FerryConfig", "FerryCore", "FerryDoctor", "FerryProviders", "FerryRouter", "FerryServer", "FerrySim",
+                "FerryBench", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRouter", "FerryServer", "FerrySim",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -170,8 +185,13 @@ let package = Package(
         ),
         .testTarget(
             name: "FerryConfigTests",
-            dependencies: ["FerryConfig", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FerryConfig", "FerryLaunch", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Files")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FerryLaunchTests",
+            dependencies: ["FerryLaunch", "FerryConfig", "FerryCore", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),
         .testTarget(name: "FerryBenchTests", dependencies: ["FerryBench", "FerryCore"], swiftSettings: strict),

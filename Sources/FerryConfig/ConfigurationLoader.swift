@@ -1,4 +1,5 @@
 import FerryCore
+import FerryLaunch
 import FerryRouter
 import Foundation
 
@@ -41,7 +42,8 @@ public enum ConfigurationLoader {
         for name in commandLine == nil ? file?.names(under: "backends") ?? [] : [] {
             try validateName(name, kind: "backend", file: file)
             let key = "backends.\(name)"
-            guard let provider = try values.choice("\(key).provider", providerKinds) else {
+            let presetProvider = values.string("\(key).launch.preset").flatMap { LaunchConfiguration.provider(ofPreset: $0.lowercased(), values: values, key: "\(key).launch") }
+            guard let provider = try values.choice("\(key).provider", providerKinds) ?? presetProvider else {
                 throw FerryError(code: .configuration, message: "Backend `\(name)` has no `provider` (\(file?.place(of: key) ?? "file"))", hint: "set \(key).provider to one of \(providerKinds.keys.sorted().joined(separator: ", "))")
             }
             let urls = values.strings("\(key).url") ?? values.string("\(key).url").map { [$0] } ?? []
@@ -52,6 +54,10 @@ public enum ConfigurationLoader {
             backend.defaults.temperature = try values.double("\(key).temperature", in: 0...2)
             backend.defaults.maxTokens = try values.int("\(key).max_tokens", in: 1...1_000_000)
             for url in urls { try checkURL(url, key: "\(key).url", values: values, allowDNS: true) }
+            backend.launch = try LaunchConfiguration.spec(backend: name, model: backend.model, key: "\(key).launch", values: values, file: file)
+            if backend.launch != nil, !urls.isEmpty {
+                throw FerryError(code: .configuration, message: "Backend `\(name)` has both `url` and `launch` (\(file?.place(of: "\(key).url") ?? "file"))", hint: "remove `url`: Ferry runs the server of a launched backend and chooses its port (set launch.port for a fixed one)")
+            }
             for field in ["provider", "url", "model", "api_key", "temperature", "max_tokens"] { note("\(key).\(field)", values.string("\(key).\(field)")) }
             backends.append(backend)
         }
@@ -78,12 +84,12 @@ public enum ConfigurationLoader {
             if let spec = legacy.route { routes.append(spec) }
             provenance.append(contentsOf: legacy.provenance)
         }
-        guard !routes.isEmpty else {
-            throw FerryError(
-                code: .configuration,
-                message: "No backend is configured",
-                hint: "set LLM_PROVIDER (vllm, ollama, openai, openrouter, gemini, huggingface, local) with its URL, e.g. LLM_PROVIDER=vllm VLLM_BASE_URL=http://127.0.0.1:8000, or pass --config ferry.yaml (see ferry.example.yaml)"
-            )
+        if routes.isEmpty {
+            // Nothing configured: Ferry's embedded engine (installed on first use) answers.
+            let engine = LaunchConfiguration.embeddedEngineBackend()
+            backends.append(engine)
+            routes.append(try route(name: "default", key: "routes.default", backends: [engine.name], aliases: [EmbeddedEngine.modelName], values: values))
+            provenance.append(("backends.local", "Ferry's embedded engine (\(EmbeddedEngine.modelName))", "the default: no backend is configured"))
         }
         let host = values.string("server.host") ?? "127.0.0.1"
         let port = try values.int("server.port", in: 0...65535) ?? 8080

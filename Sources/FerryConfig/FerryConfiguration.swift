@@ -1,4 +1,5 @@
 import FerryCore
+import FerryLaunch
 import FerryRouter
 
 /// Ferry's whole configuration: backends, routes and the settings around them, however it was given (file,
@@ -28,8 +29,11 @@ public struct FerryConfiguration: Sendable {
         public var apiKey: String?
         /// Sampling applied when a request leaves a field unset (e.g. VLLM_TEMPERATURE).
         public var defaults: SamplingParameters
+        /// The server process Ferry runs for this backend (its `launch:` section); its URL is then Ferry's to choose.
+        public var launch: LaunchSpec?
 
-        public init(name: String, provider: ProviderKind, urls: [String], model: String? = nil, apiKey: String? = nil, defaults: SamplingParameters = SamplingParameters()) {
+        public init(name: String, provider: ProviderKind, urls: [String], model: String? = nil, apiKey: String? = nil, defaults: SamplingParameters = SamplingParameters(), launch: LaunchSpec? = nil) {
+            self.launch = launch
             self.name = name
             self.provider = provider
             self.urls = urls

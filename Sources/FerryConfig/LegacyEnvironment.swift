@@ -64,14 +64,12 @@ enum LegacyEnvironment {
             }
             backends.append(.init(name: "huggingface", provider: .tgi, urls: [url], model: read("hf.model") ?? read("vllm.model"), apiKey: read("hf.token") ?? read("huggingface.api_key"), defaults: SamplingParameters()))
         case "local"?:
-            guard vllmURL != nil else {
-                throw FerryError(
-                    code: .configuration,
-                    message: "LLM_PROVIDER=local without VLLM_BASE_URL asks for the embedded engine, which this build of Ferry does not include yet",
-                    hint: "point it at a server on this machine: VLLM_BASE_URL=http://127.0.0.1:8000 (vLLM or llama.cpp), or use LLM_PROVIDER=ollama"
-                )
+            // A server on this machine when its URL is given; else Ferry's embedded engine.
+            if vllmURL != nil {
+                if !useVLLM { backends.append(try vllm()) }
+            } else {
+                backends.append(LaunchConfiguration.embeddedEngineBackend())
             }
-            if !useVLLM { backends.append(try vllm()) }
         default:
             break
         }

@@ -1,5 +1,7 @@
 import FerryCore
+import FerryLaunch
 import FerryProviders
+import Logging
 import FerryRouter
 
 /// Builds providers and the router from a ``FerryConfiguration`` (the "factory").
@@ -32,6 +34,9 @@ public enum RouterFactory {
     /// A backend's replicas as route members: one per URL, every address of a `dns://` name. A backend with
     /// one plain URL keeps its name; replicas are named `backend@host:port`.
     static func replicas(of backend: FerryConfiguration.Backend, http: ProviderHTTPClient) async throws(FerryError) -> [RouteBackend] {
+        if let launch = backend.launch {
+            return [RouteBackend(name: backend.name, model: managed(backend, launch: launch, http: http), modelName: backend.model, defaults: backend.defaults)]
+        }
         var urls: [String] = []
         for url in backend.urls {
             if let name = DNSName(url) {
@@ -58,6 +63,25 @@ public enum RouterFactory {
                 name: name, model: try makeProvider(backend, url: url, name: name, http: http), modelName: backend.model,
                 defaults: backend.defaults, group: grouped ? backend.name : nil
             )
+        }
+    }
+
+    /// The server processes of the router's launched backends, to run as services (`ferry serve` puts them in its
+    /// service group; other commands run them for as long as they need the router).
+    public static func managedProcesses(of router: Router) -> [ManagedProcess] {
+        var seen: Set<String> = []
+        return router.routes.flatMap(\.backends).compactMap { ($0.model as? ManagedLanguageModel)?.process }.filter { seen.insert($0.name).inserted }
+    }
+
+    /// A launched backend: its process, probed through the provider's own health check, and the provider on the
+    /// port the process got.
+    public static func managed(_ backend: FerryConfiguration.Backend, launch: LaunchSpec, http: ProviderHTTPClient) -> ManagedLanguageModel {
+        let process = ManagedProcess(name: backend.name, spec: launch, logger: Logger(label: "ferry.launch")) { port in
+            guard let provider = try? makeProvider(backend, url: "http://127.0.0.1:\(port)", name: backend.name, http: http) else { return false }
+            return await provider.health().answeredBy != nil
+        }
+        return ManagedLanguageModel(process: process) { port throws(FerryError) in
+            try makeProvider(backend, url: "http://127.0.0.1:\(port)", name: backend.name, http: http)
         }
     }
 

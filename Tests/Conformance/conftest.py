@@ -22,10 +22,10 @@ URL_PATTERN = re.compile(r"http://[^\s)]+")
 class RunningProcess:
     """A child process that printed the URL it listens on."""
 
-    def __init__(self, args, timeout=30.0):
+    def __init__(self, args, timeout=30.0, env=None):
         self.args = args
         self.process = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
         )
         self.output = []
         self.url = self._wait_for_url(timeout)

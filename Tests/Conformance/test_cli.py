@@ -175,3 +175,52 @@ def test_bench_compares_a_backend_directly_and_through_ferry(tmp_path):
         gateway.stop()
         vllm.stop()
         olla.stop()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ferry launch
+
+
+def test_launch_prints_the_exact_command_of_each_preset():
+    vllm = ferry({}, "launch", "vllm", "--model", "Qwen/Qwen2.5-7B-Instruct", "--gpus", "0,1", "--tensor-parallel-size", "2",
+                 "--gpu-memory-utilization", "0.85", "--max-model-len", "8192", "--print", "--", "--enable-prefix-caching")
+    assert vllm.stdout.strip() == ("CUDA_VISIBLE_DEVICES=0,1 vllm serve Qwen/Qwen2.5-7B-Instruct --host 127.0.0.1 --port 8000 "
+                                   "--tensor-parallel-size 2 --gpu-memory-utilization 0.85 --max-model-len 8192 --enable-prefix-caching")
+    llama = ferry({}, "launch", "llamacpp", "--model-file", "/models/m.gguf", "--slots", "8", "--threads", "2", "--port", "9000", "--print")
+    assert llama.stdout.strip() == "llama-server --model /models/m.gguf --host 127.0.0.1 --port 9000 --parallel 8 --ctx-size 4096 --cont-batching --threads 2"
+    assert ferry({}, "launch", "ollama", "--print").stdout.strip() == "OLLAMA_HOST=127.0.0.1:11434 ollama serve"
+    missing = ferry({}, "launch", "vllm", "--print")
+    assert missing.returncode == 64 and "vllm needs --model" in missing.stderr
+
+
+def test_serve_launches_a_configured_backend_and_stops_it(tmp_path):
+    import urllib.request
+
+    from conftest import RunningProcess
+
+    config = tmp_path / "ferry.yaml"
+    config.write_text("""
+backends:
+  sim:
+    model: demo
+    launch:
+      preset: sim
+      extra_args: ["--ttft", "0", "--tokens-per-second", "0"]
+routes:
+  default:
+    backends: [sim]
+""")
+    gateway = RunningProcess([FERRY_BIN, "serve", "--config", str(config), "--host", "127.0.0.1", "--port", "0"])
+    try:
+        body = json.dumps({"model": "default", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 4}).encode()
+        request = urllib.request.Request(gateway.url + "/v1/chat/completions", data=body, headers={"content-type": "application/json"})
+        answer = json.loads(urllib.request.urlopen(request, timeout=30).read())
+        assert len(answer["choices"][0]["message"]["content"].split()) == 4
+        status = json.loads(urllib.request.urlopen(gateway.url + "/status", timeout=10).read())
+        process = status["routes"][0]["backends"][0]["process"]
+        assert process["phase"] == "ready" and " sim --dialect vllm --host 127.0.0.1 --port " in process["command"]
+        pid = process["pid"]
+    finally:
+        assert gateway.stop() == 0
+    assert not os.path.exists(f"/proc/{pid}"), "the launched backend must stop with ferry serve"
+    assert any("[sim] FerrySim listening on" in line for line in gateway.output), "its output goes to Ferry's log with its name"

@@ -1,5 +1,6 @@
 import FerryConfig
 import FerryCore
+import FerryLaunch
 import FerryRouter
 import Foundation
 import Testing
@@ -14,7 +15,9 @@ struct ConfigurationTests {
     func exampleFile() async throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
         let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
-        #expect(configuration.backends.map(\.name) == ["vllm", "ollama", "vllm-pool", "openai"])
+        #expect(configuration.backends.map(\.name) == ["vllm", "ollama", "vllm-pool", "openai", "local-llama"])
+        let launched = try #require(configuration.backends[4].launch)
+        #expect(configuration.backends[4].provider == .llamacpp && launched.startOnFirstRequest && launched.idleStop == .seconds(1800))
         #expect(configuration.backends[2].urls.count == 2)
         #expect(configuration.backends[0].defaults.temperature == 0.2)
         let route = try #require(configuration.routes.first)
@@ -83,8 +86,6 @@ struct ConfigurationTests {
         (["LLM_PROVIDER": "vllm", "VLLM_BASE_URL": "gpu-box:8000"], "environment variable VLLM_BASE_URL", "http://"),
         (["LLM_PROVIDER": "vllm", "VLLM_TIMEOUT": "-1"], "environment variable VLLM_TIMEOUT", "positive duration"),
         (["USE_VLLM": "maybe"], "environment variable USE_VLLM", "true or false"),
-        (["LLM_PROVIDER": "local"], "", "VLLM_BASE_URL"),
-        ([:], "", "LLM_PROVIDER"),
     ])
     func environmentErrors(environment: [String: String], source: String, accepted: String) async {
         do {
@@ -95,6 +96,61 @@ struct ConfigurationTests {
             if !source.isEmpty { #expect(error.description.contains(source), "\(error)") }
             #expect(error.description.contains(accepted), "\(error)")
         }
+    }
+
+    @Test("nothing configured, or LLM_PROVIDER=local without a URL: Ferry's embedded engine behind route `default`", arguments: [
+        [String: String](), ["LLM_PROVIDER": "local", "XDG_CACHE_HOME": "/tmp/ferry-cache-test"],
+    ])
+    func embeddedEngineByDefault(environment: [String: String]) async throws {
+        let configuration = try await ConfigurationLoader.load(environment: environment)
+        let backend = try #require(configuration.backends.first)
+        #expect(configuration.backends.count == 1)
+        #expect(backend.name == "local" && backend.provider == .llamacpp && backend.model == "smollm2" && backend.urls.isEmpty)
+        let launch = try #require(backend.launch)
+        #expect(launch.command.hasSuffix("ferry/engine/venv/bin/python"))
+        #expect(launch.arguments.first?.hasSuffix("ferry/engine/ferry_engine.py") == true)
+        #expect(Array(launch.arguments.dropFirst()).starts(with: ["--port", "{port}", "--alias", "smollm2", "--slots", "4"]))
+        #expect(configuration.routes.map(\.name) == ["default"])
+        #expect(configuration.routes[0].aliases == ["smollm2"])
+    }
+
+    @Test("a launch section: a preset or a command, with port, readiness, restarts and idle stop")
+    func launchSection() async throws {
+        let path = NSTemporaryDirectory() + "ferry-launch-\(UUID().uuidString).yaml"
+        try """
+        backends:
+          sim:
+            model: demo
+            launch:
+              preset: sim
+              dialect: ollama
+              extra_args: ["--ttft", "0"]
+              port: 18123
+              ready_timeout: 5s
+              restart: {max: 2, backoff: 200ms, max_backoff: 1s}
+              idle_stop: 10m
+              start_on_first_request: true
+          custom:
+            provider: llamacpp
+            launch:
+              command: /opt/llama/llama-server
+              args: ["-m", "/models/m.gguf", "--port", "{port}"]
+              env: {LLAMA_ARG_THREADS: "2"}
+        routes:
+          default:
+            backends: [sim, custom]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let configuration = try await ConfigurationLoader.load(file: path, environment: ["FERRY_EXECUTABLE": "/usr/bin/ferry"])
+        let sim = try #require(configuration.backends.first { $0.name == "sim" })
+        #expect(sim.provider == .ollama)
+        let launch = try #require(sim.launch)
+        #expect(launch.commandLine(port: 18123) == "/usr/bin/ferry sim --dialect ollama --host 127.0.0.1 --port 18123 --model demo --ttft 0")
+        #expect(launch.port == .fixed(18123) && launch.readyTimeout == .seconds(5) && launch.idleStop == .seconds(600) && launch.startOnFirstRequest)
+        #expect(launch.restart == RestartPolicy(maxRestarts: 2, backoff: .milliseconds(200), maxBackoff: .seconds(1)))
+        let custom = try #require(configuration.backends.first { $0.name == "custom" }?.launch)
+        #expect(custom.command == "/opt/llama/llama-server" && custom.arguments == ["-m", "/models/m.gguf", "--port", "{port}"])
+        #expect(custom.environment == ["LLAMA_ARG_THREADS": "2"] && custom.port == .any)
     }
 
     @Test("file errors name the key and its line", arguments: [

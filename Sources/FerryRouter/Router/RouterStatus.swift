@@ -1,3 +1,5 @@
+import FerryCore
+
 /// A snapshot of the router for `/status`: each route's backends with circuit state, requests in flight and
 /// recent time to first token.
 public struct RouterStatus: Sendable, Codable, Hashable {
@@ -7,6 +9,8 @@ public struct RouterStatus: Sendable, Codable, Hashable {
         public var inFlight: Int
         /// EWMA of time to first token, in milliseconds, once measured.
         public var ttftMilliseconds: Double?
+        /// The server process, when Ferry runs it.
+        public var process: ServerProcessInfo?
     }
 
     public struct Route: Sendable, Codable, Hashable {
@@ -29,7 +33,8 @@ extension Router {
                     let state = state(of: backend.name)
                     return RouterStatus.Backend(
                         name: backend.name, circuit: state?.circuit ?? "closed", inFlight: state?.inFlight ?? 0,
-                        ttftMilliseconds: state?.ttft.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+                        ttftMilliseconds: state?.ttft.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 },
+                        process: (backend.model as? any ServerProcessReporting)?.serverProcess
                     )
                 }
             )

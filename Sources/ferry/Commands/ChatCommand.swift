@@ -51,9 +51,6 @@ struct ChatCommand: AsyncParsableCommand {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if backend == nil, url != nil { throw ValidationError("--url needs --backend KIND (e.g. --backend vllm --url http://127.0.0.1:8000)") }
         if backend != nil, options.config != nil { throw ValidationError("give --backend or --config, not both") }
-        if backend == .local, url == nil {
-            throw ValidationError("--backend local needs --url of a llama.cpp or vLLM server on this machine, e.g. --url http://127.0.0.1:8080 (the embedded engine is not part of this build)")
-        }
     }
 
     func run() async throws {

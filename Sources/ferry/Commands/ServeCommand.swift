@@ -1,6 +1,7 @@
 import ArgumentParser
 import FerryConfig
 import FerryCore
+import FerryLaunch
 import FerryProviders
 import FerryRouter
 import FerryServer
@@ -45,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Metrics first, so everything created below counts into the registry /metrics renders.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let setup = try await ConfiguredRouter.load(file: options.config, overrides: overrides)
+        let setup = try await ConfiguredRouter.load(file: options.config, overrides: overrides, superviseProcesses: false)
         let configuration = setup.configuration
         let http = setup.http
         let router = setup.router
@@ -66,11 +67,17 @@ struct ServeCommand: AsyncParsableCommand {
             for route in router.routes {
                 ConsoleLogging.say("  route \(route.name)\(route.aliases.isEmpty ? "" : " (also \(route.aliases.joined(separator: ", ")))"): \(route.backends.map(\.name).joined(separator: " → ")), \(route.strategy.rawValue)")
             }
-            for (_, report) in await router.probeBackends().sorted(by: { $0.key < $1.key }) {
+            for process in RouterFactory.managedProcesses(of: router) {
+                ConsoleLogging.say("  launching \(process.name): \(process.status.command)\(process.spec.startOnFirstRequest ? " (on the first request)" : "")")
+            }
+            for (_, report) in await router.probeBackends().sorted(by: { $0.key < $1.key }) where !RouterFactory.managedProcesses(of: router).contains(where: { $0.name == report.backend }) {
                 ConsoleLogging.say("  \(report.status == .healthy ? "✓" : "✗") \(report.summary)")
             }
         }
-        var services: [any Service] = [app, HealthProber(router: router, interval: configuration.healthInterval, warmUp: configuration.warmUp, logger: Logger(label: "ferry.health"))]
+        // Managed backends' processes first: the group stops services in reverse order, so they outlive the gateway's
+        // last streams.
+        var services: [any Service] = RouterFactory.managedProcesses(of: router)
+        services += [app, HealthProber(router: router, interval: configuration.healthInterval, warmUp: configuration.warmUp, logger: Logger(label: "ferry.health"))]
         if let discovery = RouterFactory.replicaDiscovery(configuration, router: router, http: http) { services.append(discovery) }
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Streams in flight may finish for a while after SIGTERM.

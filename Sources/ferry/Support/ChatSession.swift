@@ -48,6 +48,8 @@ final class ChatSession: Sendable {
     }
 
     static func backend(_ kind: ChatCommand.BackendKind, url: String?, model: String?, apiKey: String?) -> FerryConfiguration.Backend {
+        // `local` without a URL: Ferry's embedded engine.
+        if kind == .local, url == nil { return .embeddedEngine }
         let environment = ProcessInfo.processInfo.environment
         let (provider, defaultURL, keyName): (FerryConfiguration.ProviderKind, String?, String?) = switch kind {
         case .vllm: (.vllm, "http://127.0.0.1:8000", "VLLM_API_KEY")
@@ -258,7 +260,8 @@ final class ChatSession: Sendable {
         state.withLock { state in
             switch state.target {
             case .direct(let kind, _, let model, _):
-                let url = state.setup.configuration.backends.first?.url ?? "its default URL"
+                let backend = state.setup.configuration.backends.first
+                let url = backend?.url ?? (backend?.launch != nil ? "Ferry's embedded engine" : "its default URL")
                 return "\(kind.rawValue) at \(url), model \(model ?? "auto (the one it serves)")"
             case .configured:
                 let route = routeName(state)

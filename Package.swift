@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "FerryConfig",
             dependencies: [
-                "FerryCore", "FerryLaunch", "FerryProviders", "FerryRouter",
+                "FerryCore", "FerryLaunch", "FerryProviders", "FerryRouter", "FerryWire",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),

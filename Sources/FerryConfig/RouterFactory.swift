@@ -1,6 +1,7 @@
 import FerryCore
 import FerryLaunch
 import FerryProviders
+import FerryWire
 import Logging
 import FerryRouter
 
@@ -76,9 +77,16 @@ public enum RouterFactory {
     /// A launched backend: its process, probed through the provider's own health check, and the provider on the
     /// port the process got.
     public static func managed(_ backend: FerryConfiguration.Backend, launch: LaunchSpec, http: ProviderHTTPClient) -> ManagedLanguageModel {
-        let process = ManagedProcess(name: backend.name, spec: launch, logger: Logger(label: "ferry.launch")) { port in
+        let logger = Logger(label: "ferry.launch")
+        let process = ManagedProcess(name: backend.name, spec: launch, logger: logger) { port in
             guard let provider = try? makeProvider(backend, url: "http://127.0.0.1:\(port)", name: backend.name, http: http) else { return false }
-            return await provider.health().answeredBy != nil
+            let report = await provider.health()
+            guard report.answeredBy != nil else { return false }
+            // Ollama answers before its model is pulled: say how to pull it.
+            if backend.provider == .ollama, let model = backend.model, !report.servedModels.contains(where: { OllamaModelName.matches($0, model) }) {
+                logger.warning("Ollama does not have \(model): pull it with `OLLAMA_HOST=127.0.0.1:\(port) ollama pull \(model)`", metadata: ["backend": "\(backend.name)"])
+            }
+            return true
         }
         return ManagedLanguageModel(process: process) { port throws(FerryError) in
             try makeProvider(backend, url: "http://127.0.0.1:\(port)", name: backend.name, http: http)

@@ -224,3 +224,50 @@ routes:
         assert gateway.stop() == 0
     assert not os.path.exists(f"/proc/{pid}"), "the launched backend must stop with ferry serve"
     assert any("[sim] FerrySim listening on" in line for line in gateway.output), "its output goes to Ferry's log with its name"
+
+
+def test_a_killed_ferry_leaves_no_launched_backend_behind(tmp_path):
+    import signal
+    import time
+    import urllib.request
+
+    from conftest import RunningProcess
+
+    config = tmp_path / "ferry.yaml"
+    config.write_text("backends:\n  sim:\n    model: demo\n    launch:\n      preset: sim\nroutes:\n  default:\n    backends: [sim]\n")
+    gateway = RunningProcess([FERRY_BIN, "serve", "--config", str(config), "--host", "127.0.0.1", "--port", "0"])
+    deadline = time.monotonic() + 30
+    pid = None
+    while pid is None and time.monotonic() < deadline:
+        process = json.loads(urllib.request.urlopen(gateway.url + "/status", timeout=10).read())["routes"][0]["backends"][0]["process"]
+        pid = process.get("pid") if process["phase"] == "ready" else None
+        time.sleep(0.1)
+    assert pid and os.path.exists(f"/proc/{pid}")
+    gateway.process.send_signal(signal.SIGKILL)
+    gateway.process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pid}"), "the kernel must stop the child when Ferry is killed"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ferry engine: what a user sees when the engine cannot be installed
+
+
+def test_engine_install_without_python_says_what_to_install(tmp_path):
+    result = subprocess.run([FERRY_BIN, "engine", "install"], env={"FERRY_ENGINE_DIR": str(tmp_path / "engine"), "PATH": str(tmp_path)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "needs Python 3 with venv" in result.stderr and "apt-get install python3 python3-venv" in result.stderr
+    assert "LLM_PROVIDER=" in result.stderr, "it also says how to configure another backend instead"
+
+
+def test_engine_install_without_the_package_index_says_so(tmp_path):
+    env = dict(os.environ, FERRY_ENGINE_DIR=str(tmp_path / "engine"), PIP_INDEX_URL="http://127.0.0.1:9/simple", PIP_RETRIES="0", PIP_TIMEOUT="2")
+    result = subprocess.run([FERRY_BIN, "engine", "install"], env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 1, result.stdout
+    assert "Installing Ferry's local engine from PyPI failed" in result.stderr
+    assert "PIP_INDEX_URL" in result.stderr and "LLM_PROVIDER=vllm" in result.stderr
+    serve = subprocess.run([FERRY_BIN, "serve", "--port", "0"], env=env, capture_output=True, text=True, timeout=180)
+    assert serve.returncode != 0 and "Installing Ferry's local engine from PyPI failed" in serve.stderr

@@ -1,5 +1,7 @@
 import ArgumentParser
+import FerryConfig
 import FerryCore
+import FerryLaunch
 import FerryRouter
 import Foundation
 import Logging
@@ -17,7 +19,10 @@ struct ModelsCommand: AsyncParsableCommand {
         ConsoleLogging.bootstrap(level: .warning)
         let setup = try await ConfiguredRouter.load(file: options.config)
         defer { Task { await setup.shutdown() } }
+        // Launched backends are started (and waited for) first, so their served models can be listed.
+        for process in RouterFactory.managedProcesses(of: setup.router) { _ = try? await process.ensureReady() }
         let reports = await setup.router.probeBackends()
+        let processes = Dictionary(RouterFactory.managedProcesses(of: setup.router).map { ($0.name, $0.status) }, uniquingKeysWith: { first, _ in first })
         var entries: [ModelsEntry] = []
         for route in setup.router.routes {
             for backend in route.backends where !entries.contains(where: { $0.backend == backend.name }) {
@@ -25,7 +30,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 entries.append(ModelsEntry(
                     backend: backend.name, routes: setup.router.routes.filter { $0.backends.contains { $0.name == backend.name } }.map(\.name),
                     url: report?.url ?? "", status: report?.status.rawValue ?? "unknown", configuredModel: backend.modelName,
-                    servedModels: report?.servedModels ?? [], error: report?.error?.description
+                    servedModels: report?.servedModels ?? [], error: report?.error?.description, process: processes[backend.name]
                 ))
             }
         }
@@ -41,6 +46,10 @@ struct ModelsCommand: AsyncParsableCommand {
                     ConsoleLogging.say("    ! configured model \"\(configured)\" is not served here: requests will get 404")
                 }
                 if let error = entry.error { ConsoleLogging.say("    \(error)") }
+                if let process = entry.process {
+                    ConsoleLogging.say("    process \(process.phase)\(process.pid.map { ", pid \($0)" } ?? "")\(process.port.map { ", port \($0)" } ?? ""): \(process.command)")
+                    if let exit = process.lastExit { ConsoleLogging.say("    last exit: \(exit)") }
+                }
             }
         }
         if entries.contains(where: { $0.status != "healthy" }) { throw ExitCode.failure }
@@ -55,4 +64,6 @@ struct ModelsEntry: Encodable {
     var configuredModel: String?
     var servedModels: [String]
     var error: String?
+    /// The server process, for a backend Ferry launches.
+    var process: ServerProcessInfo?
 }

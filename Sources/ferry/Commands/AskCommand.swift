@@ -45,40 +45,41 @@ struct AskCommand: AsyncParsableCommand {
         }
         guard !text.isEmpty else { throw ValidationError("nothing to ask: give a question, or pipe one on standard input") }
         let setup = try await ConfiguredRouter.load(file: options.config)
-        defer { Task { await setup.shutdown() } }
-        var messages: [ChatMessage] = []
-        if let system { messages.append(.system(system)) }
-        messages.append(.user(text))
-        let routes = setup.router.routes
-        var request = ChatRequest(model: model ?? (routes.count == 1 ? routes[0].name : "default"), messages: messages, includeUsage: true)
-        request.sampling.temperature = temperature
-        request.sampling.maxTokens = maxTokens
-        let started = ContinuousClock.now
-        do {
-            let routed = try await setup.router.routedStreamChat(request)
-            var assembler = ChatStreamAssembler()
-            var firstToken: Duration?
-            for try await event in routed.value {
-                if case .textDelta(let piece) = event {
-                    firstToken = firstToken ?? (ContinuousClock.now - started)
-                    if !json { FileHandle.standardOutput.write(Data(piece.utf8)) }
+        try await setup.using { setup in
+            var messages: [ChatMessage] = []
+            if let system { messages.append(.system(system)) }
+            messages.append(.user(text))
+            let routes = setup.router.routes
+            var request = ChatRequest(model: model ?? (routes.count == 1 ? routes[0].name : "default"), messages: messages, includeUsage: true)
+            request.sampling.temperature = temperature
+            request.sampling.maxTokens = maxTokens
+            let started = ContinuousClock.now
+            do {
+                let routed = try await setup.router.routedStreamChat(request)
+                var assembler = ChatStreamAssembler()
+                var firstToken: Duration?
+                for try await event in routed.value {
+                    if case .textDelta(let piece) = event {
+                        firstToken = firstToken ?? (ContinuousClock.now - started)
+                        if !json { FileHandle.standardOutput.write(Data(piece.utf8)) }
+                    }
+                    try assembler.consume(event)
                 }
-                try assembler.consume(event)
+                let response = assembler.response()
+                if json {
+                    let report = AskReport(
+                        response: response, backend: routed.backend, attempts: routed.attempts,
+                        timeToFirstTokenMs: firstToken.map { $0.seconds * 1000 }, totalMs: (ContinuousClock.now - started).seconds * 1000
+                    )
+                    try ConsoleLogging.printJSON(report)
+                } else {
+                    for call in response.message.toolCalls { ConsoleLogging.say("\n[tool call] \(call.name) \(call.arguments)") }
+                    ConsoleLogging.say("")
+                }
+            } catch let error as FerryError {
+                FileHandle.standardError.write(Data("ferry ask: \(error)\n".utf8))
+                throw ExitCode.failure
             }
-            let response = assembler.response()
-            if json {
-                let report = AskReport(
-                    response: response, backend: routed.backend, attempts: routed.attempts,
-                    timeToFirstTokenMs: firstToken.map { $0.seconds * 1000 }, totalMs: (ContinuousClock.now - started).seconds * 1000
-                )
-                try ConsoleLogging.printJSON(report)
-            } else {
-                for call in response.message.toolCalls { ConsoleLogging.say("\n[tool call] \(call.name) \(call.arguments)") }
-                ConsoleLogging.say("")
-            }
-        } catch let error as FerryError {
-            FileHandle.standardError.write(Data("ferry ask: \(error)\n".utf8))
-            throw ExitCode.failure
         }
     }
 }

@@ -130,7 +130,11 @@ enum LaunchConfiguration {
 
 extension FerryConfiguration.Backend {
     /// Ferry's embedded engine (llama.cpp + SmolLM2-135M) as a launched backend named `local`.
+    /// Requests that leave `max_tokens` unset get 256: a 135M model asked "Hello" otherwise rambles until its context
+    /// is full (2,038 tokens, 67 s on 2 cores).
     public static var embeddedEngine: Self {
-        Self(name: "local", provider: .llamacpp, urls: [], model: EmbeddedEngine.modelName, launch: EmbeddedEngine().spec())
+        var defaults = SamplingParameters()
+        defaults.maxTokens = 256
+        return Self(name: "local", provider: .llamacpp, urls: [], model: EmbeddedEngine.modelName, defaults: defaults, launch: EmbeddedEngine().spec())
     }
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Gateway overhead: Ferry (release) and LiteLLM's proxy in front of a mock upstream (nginx answering a canned 600-byte
+# chat completion, or a canned 50-chunk SSE stream, instantly), against the upstream directly — same load, same run,
+# targets interleaved, two rounds. Writes results.json and results.md to OUTPUT_DIR (default: Benchmarks/gateway-overhead/out).
+#
+# Usage: Benchmarks/gateway-overhead/run.sh [OUTPUT_DIR]
+#   DURATION=8 ROUNDS=2 SKIP_LITELLM=1 LITELLM_VENV=DIR FERRY_BIN=PATH … to change the runs. Installs nginx-light and wrk (apt-get), LiteLLM's proxy
+#   (pip, into .venv-litellm), builds Ferry in release mode; starts everything on 127.0.0.1 and stops it all at exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$(pwd)"
+out="${1:-Benchmarks/gateway-overhead/out}"
+mkdir -p "$out"
+export DURATION="${DURATION:-8}" ROUNDS="${ROUNDS:-2}"
+LITELLM_VERSION="1.106.2"
+venv="${LITELLM_VENV:-.venv-litellm}"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need nginx || ! need wrk; then
+    echo "== installing nginx-light and wrk"
+    ${SUDO:-$(need sudo && echo sudo)} apt-get install -y -q nginx-light wrk >/dev/null
+fi
+if [ -z "${SKIP_LITELLM:-}" ] && [ ! -x "$venv/bin/litellm" ]; then
+    echo "== installing LiteLLM's proxy $LITELLM_VERSION into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "litellm[proxy]==$LITELLM_VERSION"
+fi
+if [ -n "${FERRY_BIN:-}" ]; then
+    ferry="$FERRY_BIN"          # a Ferry built elsewhere (say, a debug build for a smoke run)
+else
+    echo "== building Ferry (release)"
+    swift build -c release --product ferry >/dev/null
+    ferry="$(swift build -c release --show-bin-path)/ferry"
+fi
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    sleep 1
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_for() { for _ in $(seq 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "$1 did not come up" >&2; exit 1; }
+
+json_port=$(free_port); sse_port=$(free_port); ferry_port=$(free_port); litellm_port=$(free_port)
+python3 Benchmarks/gateway-overhead/make_fixtures.py "$work" "$json_port" "$sse_port" "$ferry_port" "$litellm_port"
+
+echo "== starting nginx (the mock upstream), Ferry and LiteLLM on 127.0.0.1"
+nginx -c "$work/nginx.conf" -p "$work" &
+pids+=($!)
+wait_for "http://127.0.0.1:$json_port/health"
+"$ferry" serve --config "$work/ferry.yaml" --log-level error >"$work/ferry.out" 2>&1 &
+pids+=($!)
+echo "ferry $!" >"$work/pids"
+wait_for "http://127.0.0.1:$ferry_port/health"
+if [ -z "${SKIP_LITELLM:-}" ]; then
+    LITELLM_LOG=ERROR "$venv/bin/litellm" --config "$work/litellm.yaml" --host 127.0.0.1 --port "$litellm_port" --num_workers 2 >"$work/litellm.out" 2>&1 &
+    pids+=($!)
+    echo "litellm $!" >>"$work/pids"
+    for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$litellm_port/health/liveliness" && break; sleep 0.2; done
+fi
+echo "nginx $(cat "$work/nginx.pid")" >>"$work/pids"
+
+python3 Benchmarks/gateway-overhead/drive.py "$work" "$out"

@@ -113,6 +113,7 @@ public enum ConfigurationLoader {
             warmUp: try values.bool("health.warm_up") ?? false,
             circuitBreaker: CircuitBreaker(threshold: threshold, cooldown: cooldown),
             connectTimeout: try values.duration("http.connect_timeout") ?? .seconds(5),
+            maxConnectionsPerHost: try values.int("http.max_connections_per_host", in: 1...100_000) ?? 1024,
             dnsRefreshInterval: try values.duration("dns.refresh_interval") ?? .seconds(30),
             provenance: provenance.map { (key: $0.0, value: $0.1, source: $0.2) }
         )

@@ -66,6 +66,8 @@ public struct FerryConfiguration: Sendable {
     public var warmUp: Bool
     public var circuitBreaker: CircuitBreaker
     public var connectTimeout: Duration
+    /// Connections opened to one backend at most (`http.max_connections_per_host`).
+    public var maxConnectionsPerHost: Int
     /// How often `dns://` backends are resolved again.
     public var dnsRefreshInterval: Duration
     /// Each setting that was read, with where it came from (for `ferry config`); secrets are redacted.

@@ -25,6 +25,7 @@ struct ConfigurationTests {
         #expect(route.aliases == ["qwen", "Qwen/Qwen2.5-1.5B-Instruct"])
         #expect(route.timeouts.firstEvent == .seconds(60) && route.retry.baseDelay == .milliseconds(100))
         #expect(configuration.port == 8080 && configuration.circuitBreaker.threshold == 3)
+        #expect(configuration.maxConnectionsPerHost == 1024)
     }
 
     @Test("an environment variable overrides the file, and provenance says so")

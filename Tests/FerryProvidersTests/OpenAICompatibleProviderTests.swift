@@ -141,3 +141,50 @@ extension Array where Element: Sendable {
         }
     }
 }
+
+/// A gateway holds one upstream connection per stream in flight: far more than a client library's usual pool.
+@Suite("Provider connection pool")
+struct ProviderConnectionPoolTests {
+    actor Started {
+        var count = 0
+        func add() { count += 1 }
+    }
+
+    @Test("150 streams held open at once to one backend all start (the pool is not the bottleneck)")
+    func manyOpenStreams() async throws {
+        var configuration = SimConfiguration.instant(dialect: .vllm)
+        configuration.tokensPerSecond = 2
+        configuration.maxConcurrency = 400
+        var settings = ProviderHTTPClient.Configuration()
+        settings.connectTimeout = .seconds(1)
+        let http = ProviderHTTPClient(configuration: settings)
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        let outcomes = try await SimServer(configuration: configuration).withRunning { port in
+            let provider = OpenAICompatibleProvider(name: "vllm", endpoint: try BackendEndpoint("http://127.0.0.1:\(port)"), flavor: .vllm, http: http)
+            let started = Started()
+            return await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<150 {
+                    group.addTask {
+                        var request = ChatRequest(model: "demo", messages: [.user("Hello")])
+                        request.sampling.maxTokens = 8
+                        do {
+                            var events = try await provider.streamChat(request).makeAsyncIterator()
+                            guard try await events.next() != nil else { return false }
+                            await started.add()
+                            // Hold this stream (and its connection) open until all have started, or 10 s pass.
+                            let deadline = ContinuousClock.now + .seconds(10)
+                            while await started.count < 150, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+        }
+        try await http.shutdown()
+        #expect(outcomes.filter { $0 }.count == 150)
+    }
+}

@@ -21,8 +21,9 @@ public final class ProviderHTTPClient: Sendable {
         public var requestTimeout: Duration = .seconds(600)
         /// The most bytes read from a non-streaming body (answers, error bodies, model lists).
         public var maxBodyBytes = 32 << 20
-        /// Idle connections kept per host.
-        public var maxIdleConnectionsPerHost = 64
+        /// Connections opened to one backend at most. Every stream in flight holds one, so this bounds the concurrent
+        /// requests to a backend: beyond it, requests wait for a connection (up to the connect timeout).
+        public var maxConnectionsPerHost = 1024
 
         public init() {}
     }
@@ -36,7 +37,7 @@ public final class ProviderHTTPClient: Sendable {
             redirectConfiguration: .disallow,
             timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000 + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
         )
-        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.maxIdleConnectionsPerHost
+        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.maxConnectionsPerHost
         // AsyncHTTPClient retries a failed connection with backoff until the connect timeout, so a refused
         // connection (vLLM down) would cost the whole timeout before the router could fall back. Only the router
         // retries: fail at once.

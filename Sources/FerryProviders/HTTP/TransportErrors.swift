@@ -18,6 +18,11 @@ enum TransportErrors {
             switch client {
             case .cancelled:
                 return FerryError(code: .cancelled, message: "The request was cancelled", location: location, hint: "nothing to do: the caller gave up")
+            case .getConnectionFromPoolTimeout:
+                return FerryError(
+                    code: .timeout, message: "Every connection Ferry may open to \(url) was busy until the connect timeout", location: location,
+                    hint: "raise http.max_connections_per_host (each stream in flight holds a connection), or add a replica"
+                )
             case .connectTimeout:
                 return FerryError(code: .timeout, message: "Connecting to \(url) timed out", location: location, hint: "check that the server is up and reachable from here; \(startHint)")
             case .deadlineExceeded:

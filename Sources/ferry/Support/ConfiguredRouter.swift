@@ -29,6 +29,7 @@ struct ConfiguredRouter {
         try await prepareEngine(for: configuration)
         var settings = ProviderHTTPClient.Configuration()
         settings.connectTimeout = configuration.connectTimeout
+        settings.maxConnectionsPerHost = configuration.maxConnectionsPerHost
         let http = ProviderHTTPClient(configuration: settings)
         do {
             let router = try await RouterFactory.makeRouter(configuration, http: http)

@@ -20,22 +20,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts `ferry sim` on a free port and prints its URL.
+# Starts `ferry sim` on a free port (in this shell, so cleanup knows its pid) and sets `url` to its URL.
 start_sim() {
     local name="$1"; shift
     "$ferry" sim --host 127.0.0.1 --port 0 --ttft 150ms --tokens-per-second 40 --log-level warning "$@" >"$work/$name.out" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
         url="$(grep -o 'http://[^ ]*' "$work/$name.out" | head -1 || true)"
-        if [ -n "$url" ]; then echo "$url"; return; fi
+        if [ -n "$url" ]; then return; fi
         sleep 0.1
     done
     echo "ferry sim ($name) did not start: $(cat "$work/$name.out")" >&2
     exit 1
 }
 
-serial="$(start_sim serial --dialect ollama --model llama3.2 --mode serial)"
-batched="$(start_sim batched --dialect vllm --model meta-llama/Llama-3.2-3B-Instruct --mode batched --max-concurrency 16)"
+start_sim serial --dialect ollama --model llama3.2 --mode serial
+serial="$url"
+start_sim batched --dialect vllm --model meta-llama/Llama-3.2-3B-Instruct --mode batched --max-concurrency 16
+batched="$url"
 
 timeout 900 "$ferry" bench \
     --target "serial (Ollama-like)=$serial,dialect=ollama" \

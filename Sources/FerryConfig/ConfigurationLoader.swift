@@ -42,7 +42,7 @@ public enum ConfigurationLoader {
         for name in commandLine == nil ? file?.names(under: "backends") ?? [] : [] {
             try validateName(name, kind: "backend", file: file)
             let key = "backends.\(name)"
-            let presetProvider = values.string("\(key).launch.preset").flatMap { LaunchConfiguration.provider(ofPreset: $0.lowercased(), values: values, key: "\(key).launch") }
+            let presetProvider = values.string("\(key).launch.preset").flatMap { FerryConfiguration.ProviderKind(launchPreset: $0, dialect: values.string("\(key).launch.dialect")) }
             guard let provider = try values.choice("\(key).provider", providerKinds) ?? presetProvider else {
                 throw FerryError(code: .configuration, message: "Backend `\(name)` has no `provider` (\(file?.place(of: key) ?? "file"))", hint: "set \(key).provider to one of \(providerKinds.keys.sorted().joined(separator: ", "))")
             }

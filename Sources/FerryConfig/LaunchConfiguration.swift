@@ -21,22 +21,6 @@ import Foundation
 enum LaunchConfiguration {
     static let presets = ["engine", "vllm", "llamacpp", "ollama", "sim"]
 
-    /// The provider a preset's server speaks.
-    static func provider(ofPreset preset: String, values: ConfigurationValues, key: String) -> FerryConfiguration.ProviderKind? {
-        switch preset {
-        case "vllm": .vllm
-        case "llamacpp", "engine": .llamacpp
-        case "ollama": .ollama
-        case "sim":
-            switch values.string("\(key).dialect")?.lowercased() {
-            case "ollama": .ollama
-            case "gemini": .gemini
-            default: .vllm
-            }
-        default: nil
-        }
-    }
-
     static func spec(backend: String, model: String?, key: String, values: ConfigurationValues, file: ConfigurationFile?) throws(FerryError) -> LaunchSpec? {
         let presetName = values.string("\(key).preset")?.lowercased()
         let command = values.string("\(key).command")
@@ -85,7 +69,7 @@ enum LaunchConfiguration {
             case "ollama":
                 preset = .ollama(.init(model: model))
             case "sim":
-                var options = LaunchPreset.Sim(ferryExecutable: values.string("ferry.executable") ?? ferryExecutable, models: values.strings("\(key).models") ?? [model ?? "demo"])
+                var options = LaunchPreset.Sim(ferryExecutable: values.string("ferry.executable") ?? LaunchPreset.Sim.runningFerry, models: values.strings("\(key).models") ?? [model ?? "demo"])
                 options.dialect = values.string("\(key).dialect")?.lowercased() ?? "vllm"
                 options.extraArguments = extra
                 preset = .sim(options)

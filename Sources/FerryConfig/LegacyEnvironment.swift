@@ -53,9 +53,9 @@ enum LegacyEnvironment {
             // USE_VLLM alone: vLLM first, Ollama as fallback.
             if useVLLM { backends.append(try ollama()) }
         case "openai"?:
-            backends.append(.init(name: "openai", provider: .openai, urls: [read("openai.base_url") ?? "https://api.openai.com/v1"], model: read("openai.model"), apiKey: read("openai.api_key"), defaults: SamplingParameters()))
+            backends.append(.init(name: "openai", provider: .openai, urls: [read("openai.base_url") ?? FerryConfiguration.ProviderKind.openai.defaultURL ?? ""], model: read("openai.model"), apiKey: read("openai.api_key"), defaults: SamplingParameters()))
         case "openrouter"?:
-            backends.append(.init(name: "openrouter", provider: .openrouter, urls: [read("openrouter.base_url") ?? "https://openrouter.ai/api/v1"], model: read("openrouter.model"), apiKey: read("openrouter.api_key"), defaults: SamplingParameters()))
+            backends.append(.init(name: "openrouter", provider: .openrouter, urls: [read("openrouter.base_url") ?? FerryConfiguration.ProviderKind.openrouter.defaultURL ?? ""], model: read("openrouter.model"), apiKey: read("openrouter.api_key"), defaults: SamplingParameters()))
         case "gemini"?:
             backends.append(.init(name: "gemini", provider: .gemini, urls: read("gemini.base_url").map { [$0] } ?? [], model: read("gemini.model"), apiKey: read("gemini.api_key"), defaults: SamplingParameters()))
         case "huggingface"?:

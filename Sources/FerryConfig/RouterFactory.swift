@@ -97,18 +97,13 @@ public enum RouterFactory {
     public static func makeProvider(_ backend: FerryConfiguration.Backend, url: String?, name: String, http: ProviderHTTPClient) throws(FerryError) -> any LanguageModel {
         switch backend.provider {
         case .ollama:
-            return OllamaProvider(name: name, endpoint: try BackendEndpoint(url ?? "http://localhost:11434", versionSuffixes: OllamaProvider.versionSuffixes), defaultModel: backend.model, http: http)
+            return OllamaProvider(name: name, endpoint: try BackendEndpoint(url ?? backend.provider.defaultURL ?? "", versionSuffixes: OllamaProvider.versionSuffixes), defaultModel: backend.model, http: http)
         case .gemini:
-            let endpoint = try BackendEndpoint(url ?? GeminiProvider.defaultEndpoint, versionSuffixes: GeminiProvider.versionSuffixes)
+            let endpoint = try BackendEndpoint(url ?? backend.provider.defaultURL ?? "", versionSuffixes: GeminiProvider.versionSuffixes)
             return GeminiProvider(name: name, endpoint: endpoint, apiKey: backend.apiKey, defaultModel: backend.model, http: http)
         case .vllm, .llamacpp, .openai, .openrouter, .tgi, .generic:
             let flavor = OpenAIFlavor(rawValue: backend.provider.rawValue) ?? .generic
-            let fallbackURL: String? = switch flavor {
-            case .openai: "https://api.openai.com/v1"
-            case .openrouter: "https://openrouter.ai/api/v1"
-            default: nil
-            }
-            guard let url = url ?? fallbackURL else {
+            guard let url = url ?? backend.provider.defaultURL else {
                 throw FerryError(code: .configuration, message: "Backend `\(backend.name)` (\(backend.provider.rawValue)) has no url", hint: "set backends.\(backend.name).url, e.g. http://127.0.0.1:8000")
             }
             return OpenAICompatibleProvider(name: name, endpoint: try BackendEndpoint(url), flavor: flavor, apiKey: backend.apiKey, defaultModel: backend.model, http: http)

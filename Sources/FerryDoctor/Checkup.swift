@@ -57,8 +57,7 @@ struct Checkup {
             }
             url = "http://\(first.contains(":") ? "[\(first)]" : first):\(name.port)"
         }
-        let fallback = backend.provider == .gemini ? GeminiProvider.defaultEndpoint : backend.provider == .ollama ? "http://localhost:11434" : nil
-        guard let text = url ?? fallback ?? cloudDefault else {
+        guard let text = url ?? backend.provider.defaultURL else {
             add(DiagnosisStep(.url, .fail, "no URL is configured", problem: .invalidURL, fix: "set backends.\(backend.name).url, e.g. http://127.0.0.1:8000"))
             return skipRest(after: .url, because: "no URL")
         }
@@ -95,14 +94,6 @@ struct Checkup {
         guard let model = checkModels(served) else { return }
         guard let firstToken = await checkCompletion(provider, model: model) else { return }
         await checkFirstToken(firstToken, provider: provider, model: model)
-    }
-
-    private var cloudDefault: String? {
-        switch backend.provider {
-        case .openai: "https://api.openai.com/v1"
-        case .openrouter: "https://openrouter.ai/api/v1"
-        default: nil
-        }
     }
 
     // MARK: The checks

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Launch presets: the intent (a model, GPUs, slots) rather than a command line. Each gives the exact command —
 /// for Ferry to run, or for `ferry launch PRESET --print` to hand to the user's own scripts.
 ///
@@ -56,6 +58,11 @@ public enum LaunchPreset: Sendable, Hashable {
         public init(ferryExecutable: String, models: [String] = ["demo"]) {
             self.ferryExecutable = ferryExecutable
             self.models = models
+        }
+
+        /// The `ferry` executable of this process.
+        public static var runningFerry: String {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         }
     }
 

@@ -101,8 +101,7 @@ struct LaunchCommand: AsyncParsableCommand {
         case .ollama:
             return .ollama(.init(model: model))
         case .sim:
-            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            var options = LaunchPreset.Sim(ferryExecutable: executable, models: [model ?? "demo"])
+            var options = LaunchPreset.Sim(ferryExecutable: LaunchPreset.Sim.runningFerry, models: [model ?? "demo"])
             options.dialect = dialect
             options.extraArguments = extra
             return .sim(options)
@@ -132,12 +131,7 @@ struct LaunchCommand: AsyncParsableCommand {
             return
         }
         ConsoleLogging.bootstrap(level: .info)
-        let provider: FerryConfiguration.ProviderKind = switch preset {
-        case .vllm: .vllm
-        case .llamacpp: .llamacpp
-        case .ollama: .ollama
-        case .sim: dialect == "ollama" ? .ollama : dialect == "gemini" ? .gemini : .vllm
-        }
+        let provider = FerryConfiguration.ProviderKind(launchPreset: preset.rawValue, dialect: dialect) ?? .vllm
         let http = ProviderHTTPClient()
         let backend = FerryConfiguration.Backend(name: preset.rawValue, provider: provider, urls: [], model: model, launch: spec)
         let managed = RouterFactory.managed(backend, launch: spec, http: http)

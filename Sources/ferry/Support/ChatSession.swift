@@ -57,12 +57,12 @@ final class ChatSession: Sendable {
         case .llamacpp: (.llamacpp, "http://127.0.0.1:8080", nil)
         case .tgi: (.tgi, "http://127.0.0.1:8080", "HF_TOKEN")
         case .generic, .local: (.generic, "http://127.0.0.1:8000", nil)
-        case .openai: (.openai, "https://api.openai.com/v1", "OPENAI_API_KEY")
-        case .openrouter: (.openrouter, "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY")
+        case .openai: (.openai, nil, "OPENAI_API_KEY")
+        case .openrouter: (.openrouter, nil, "OPENROUTER_API_KEY")
         case .gemini: (.gemini, nil, "GEMINI_API_KEY")
         }
         return FerryConfiguration.Backend(
-            name: kind.rawValue, provider: provider, urls: (url ?? defaultURL).map { [$0] } ?? [], model: model,
+            name: kind.rawValue, provider: provider, urls: (url ?? defaultURL ?? provider.defaultURL).map { [$0] } ?? [], model: model,
             apiKey: apiKey ?? keyName.flatMap { environment[$0] }
         )
     }

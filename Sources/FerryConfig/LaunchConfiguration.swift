@@ -114,11 +114,13 @@ enum LaunchConfiguration {
 
 extension FerryConfiguration.Backend {
     /// Ferry's embedded engine (llama.cpp + SmolLM2-135M) as a launched backend named `local`.
-    /// Requests that leave `max_tokens` unset get 256: a 135M model asked "Hello" otherwise rambles until its context
-    /// is full (2,038 tokens, 67 s on 2 cores).
+    /// Requests that leave them unset get `max_tokens` 256 and temperature 0: a 135M model asked "Hello" otherwise
+    /// rambles until its context is full (2,038 tokens, 67 s on 2 cores), and sampled at llama.cpp's default 0.8 it
+    /// answers "What is the capital of France?" with nonsense as often as with Paris.
     public static var embeddedEngine: Self {
         var defaults = SamplingParameters()
         defaults.maxTokens = 256
+        defaults.temperature = 0
         return Self(name: "local", provider: .llamacpp, urls: [], model: EmbeddedEngine.modelName, defaults: defaults, launch: EmbeddedEngine().spec())
     }
 }

@@ -107,7 +107,7 @@ struct ConfigurationTests {
         let backend = try #require(configuration.backends.first)
         #expect(configuration.backends.count == 1)
         #expect(backend.name == "local" && backend.provider == .llamacpp && backend.model == "smollm2" && backend.urls.isEmpty)
-        #expect(backend.defaults.maxTokens == 256)
+        #expect(backend.defaults.maxTokens == 256 && backend.defaults.temperature == 0)
         let launch = try #require(backend.launch)
         #expect(launch.command.hasSuffix("ferry/engine/venv/bin/python"))
         #expect(launch.arguments.first?.hasSuffix("ferry/engine/ferry_engine.py") == true)

@@ -10,4 +10,13 @@ extension Duration {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
+
+    /// Milliseconds with three decimals, "0.412", rounded down to the microsecond (negative durations read 0.000);
+    /// integer arithmetic only, for the headers of every proxied answer.
+    public var millisecondsText: String {
+        let parts = components
+        let micros = max(0, parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000)
+        let fraction = String(micros % 1000)
+        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
 }

@@ -27,7 +27,11 @@ struct BackendClient: Sendable {
     /// Sends a request and returns the response when its status is 2xx; otherwise throws the backend's error.
     func send(_ method: HTTPMethod, _ path: String, body: (some Encodable)?, model: String?) async throws -> HTTPClientResponse {
         let place = location(path, model: model)
-        let data = try body.map { try WireJSON.encode($0) }
+        let data = try body.map { value in
+            var buffer = ByteBuffer()
+            try WireJSON.encode(value, into: &buffer)
+            return buffer
+        }
         let request = ProviderHTTPClient.jsonRequest(place.url ?? path, method: method, body: data, headers: headers)
         let response = try await http.send(request, location: place, startHint: startHint)
         guard (200..<300).contains(response.status.code) else {

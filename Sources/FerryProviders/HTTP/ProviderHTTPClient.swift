@@ -74,13 +74,13 @@ public final class ProviderHTTPClient: Sendable {
     }
 
     /// A JSON request to `url`, with the given headers (keys are sent, never logged).
-    static func jsonRequest(_ url: String, method: HTTPMethod = .POST, body: Data? = nil, headers: [(String, String)]) -> HTTPClientRequest {
+    static func jsonRequest(_ url: String, method: HTTPMethod = .POST, body: ByteBuffer? = nil, headers: [(String, String)]) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "accept", value: "application/json, text/event-stream, application/x-ndjson")
         if let body {
             request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.body = .bytes(body)
         }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         return request

@@ -1,6 +1,6 @@
 extension RouterClock {
     /// The operation's value, or nil when `limit` passes first — the operation is then cancelled.
-    func run<Value: Sendable>(within limit: Duration, _ operation: @escaping @Sendable () async throws -> Value) async throws -> Value? {
+    public func run<Value: Sendable>(within limit: Duration, _ operation: @escaping @Sendable () async throws -> Value) async throws -> Value? {
         try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask { try await operation() }
             group.addTask {

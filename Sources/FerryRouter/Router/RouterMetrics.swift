@@ -9,33 +9,36 @@ import FerryCore
 /// `ferry_ttft_seconds` is the time to the first event for streams; for a whole (non-streamed) answer the answer's
 /// latency stands in for it, since no earlier event exists. The latency strategy averages the same values.
 struct RouterMetrics: Sendable {
-    let factory: any MetricsFactory
+    private let handles: MetricHandles
+
+    init(factory: any MetricsFactory) {
+        handles = MetricHandles(factory: factory)
+    }
 
     func attempt(route: String, backend: String) {
-        Counter(label: "ferry_requests_total", dimensions: [("route", route), ("backend", backend)], factory: factory).increment()
+        handles.counter("ferry_requests_total", ("route", route), ("backend", backend)).increment()
     }
 
     func failure(backend: String, _ error: FerryError) {
-        Counter(label: "ferry_errors_total", dimensions: [("backend", backend), ("kind", error.code.rawValue)], factory: factory).increment()
+        handles.counter("ferry_errors_total", ("backend", backend), ("kind", error.code.rawValue)).increment()
     }
 
     func retry(route: String) {
-        Counter(label: "ferry_retries_total", dimensions: [("route", route)], factory: factory).increment()
+        handles.counter("ferry_retries_total", ("route", route)).increment()
     }
 
     func fallback(route: String, from: String, to: String) {
-        Counter(label: "ferry_fallbacks_total", dimensions: [("route", route), ("from", from), ("to", to)], factory: factory).increment()
+        handles.counter("ferry_fallbacks_total", ("route", route), ("from", from), ("to", to)).increment()
     }
 
     func ttft(backend: String, _ duration: Duration) {
-        Timer(label: "ferry_ttft_seconds", dimensions: [("backend", backend)], factory: factory)
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        handles.timer("ferry_ttft_seconds", ("backend", backend)).recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     func tokens(backend: String, _ usage: Usage?) {
         guard let usage else { return }
-        Counter(label: "ferry_tokens_total", dimensions: [("backend", backend), ("kind", "prompt")], factory: factory).increment(by: usage.promptTokens)
-        Counter(label: "ferry_tokens_total", dimensions: [("backend", backend), ("kind", "completion")], factory: factory).increment(by: usage.completionTokens)
+        handles.counter("ferry_tokens_total", ("backend", backend), ("kind", "prompt")).increment(by: usage.promptTokens)
+        handles.counter("ferry_tokens_total", ("backend", backend), ("kind", "completion")).increment(by: usage.completionTokens)
     }
 
     func circuit(backend: String, _ breaker: CircuitBreaker) {
@@ -44,6 +47,6 @@ struct RouterMetrics: Sendable {
         case .halfOpen: 1
         case .open: 2
         }
-        Gauge(label: "ferry_circuit_state", dimensions: [("backend", backend)], factory: factory).record(value)
+        Gauge(label: "ferry_circuit_state", dimensions: [("backend", backend)], factory: handles.factory).record(value)
     }
 }

@@ -89,7 +89,9 @@ public struct Gateway: Sendable {
 
     /// A JSON answer.
     func json(_ value: some Encodable, context: GatewayContext) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(value))))
+        var buffer = ByteBuffer()
+        try WireJSON.encode(value, into: &buffer)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
     }
 
     /// A JSON answer the router produced, with the routing headers.
@@ -103,7 +105,7 @@ public struct Gateway: Sendable {
         headers[GatewayHeaders.backend] = routed.backend
         headers[GatewayHeaders.attempts] = String(routed.attempts)
         let own = max(.zero, (ContinuousClock.now - context.received) - routed.waited)
-        headers[GatewayHeaders.overhead] = String(format: "%.3f", Double(own.components.seconds) * 1000 + Double(own.components.attoseconds) / 1e15)
+        headers[GatewayHeaders.overhead] = own.millisecondsText
     }
 
     /// A streamed answer: the router's events, written by `encoder` as they come. The router has already passed

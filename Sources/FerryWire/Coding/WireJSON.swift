@@ -1,7 +1,10 @@
 import FerryCore
 import Foundation
+import NIOCore
 
-/// The JSON coders every dialect uses, configured once.
+/// The JSON coders every dialect uses, configured once. Types of the hot path (``FastJSONDecodable``,
+/// ``FastJSONEncodable``) are read and written by hand first; everything else, and whatever the hand-written
+/// coders decline, goes through Foundation.
 public enum WireJSON {
     /// Decodes `type` from JSON bytes; failures become a ``FerryError`` that names the type and the reason.
     public static func decode<Value: Decodable, Bytes: Collection>(
@@ -9,6 +12,7 @@ public enum WireJSON {
         from bytes: Bytes,
         location: ErrorLocation = ErrorLocation()
     ) throws -> Value where Bytes.Element == UInt8 {
+        if let value = fastDecode(type, from: bytes) { return value }
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch let error as DecodingError {
@@ -20,6 +24,7 @@ public enum WireJSON {
     /// that says which field and why.
     public static func decodeRequest<Value: Decodable, Bytes: Collection>(_ type: Value.Type, from bytes: Bytes) throws(FerryError) -> Value
     where Bytes.Element == UInt8 {
+        if let value = fastDecode(type, from: bytes) { return value }
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch let error as DecodingError {
@@ -34,6 +39,18 @@ public enum WireJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return try encoder.encode(value)
+    }
+
+    /// Writes `value` as compact JSON at the buffer's writer index.
+    public static func encode<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {
+        if let fast = value as? any FastJSONEncodable, fast.writeJSON(into: &buffer) { return }
+        buffer.writeBytes(try encode(value))
+    }
+
+    /// The hand-written reader's answer, when `type` has one and it read the whole input.
+    private static func fastDecode<Value, Bytes: Collection>(_ type: Value.Type, from bytes: Bytes) -> Value? where Bytes.Element == UInt8 {
+        guard let fast = type as? any FastJSONDecodable.Type else { return nil }
+        return JSONScanner.read(bytes) { try fast.read(&$0) } as? Value
     }
 
     /// A person-readable account of a decoding error: which field, and what was wrong with it.

@@ -70,8 +70,11 @@ public struct OpenAIStreamEncoder: Sendable {
         try write(chunk, into: &buffer)
     }
 
+    /// One `data:` event; compact JSON never holds a newline, so it is written in place.
     private func write<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {
-        SSEEncoder.writeData(try WireJSON.encode(value), into: &buffer)
+        buffer.writeStaticString("data: ")
+        try WireJSON.encode(value, into: &buffer)
+        buffer.writeStaticString("\n\n")
     }
 }
 

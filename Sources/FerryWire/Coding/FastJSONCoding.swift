@@ -1,0 +1,15 @@
+import NIOCore
+
+/// A wire type with a hand-written JSON reader for the hot path. ``WireJSON`` tries it first; when it misses
+/// (``JSONScanner/Miss``: a shape it does not handle, or malformed input) the type's `Decodable` conformance reads
+/// the bytes instead and reports any error — so both paths always agree on what they accept.
+protocol FastJSONDecodable {
+    static func read(_ json: inout JSONScanner) throws -> Self
+}
+
+/// A wire type with a hand-written JSON writer for the hot path; ``WireJSON`` uses `Encodable` when it declines.
+protocol FastJSONEncodable {
+    /// Writes the value and returns true, or returns false having written nothing when the value has parts
+    /// (tool definitions, content parts…) only the `Encodable` conformance writes.
+    func writeJSON(into buffer: inout ByteBuffer) -> Bool
+}

@@ -1,0 +1,325 @@
+/// A forward-only reader of JSON bytes, for the hand-written decoders of the hot path (stream chunks, whole
+/// answers). It reads exactly what its caller asks for and gives up — throws ``Miss`` — at anything else:
+/// an unexpected type, an escaped key, a number that is not an integer where one is asked, malformed input. The
+/// caller then falls back to Foundation's `JSONDecoder`, which reads everything and says precisely what was wrong,
+/// so the fast path never has to produce an error message of its own.
+///
+/// ```swift
+/// let id: String? = JSONScanner.read(bytes) { json in
+///     var id: String?
+///     var first = true
+///     try json.beginObject()
+///     while let key = try json.nextKey(&first) {
+///         if JSONScanner.matches(key, "id") { id = try json.string() } else { try json.skipValue() }
+///     }
+///     return id
+/// }
+/// ```
+struct JSONScanner {
+    /// The input is not of the shape the caller handles; fall back to the general decoder.
+    struct Miss: Error {}
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var depth = 0
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Runs `body` over `data`; nil when it missed or left anything but whitespace unread.
+    static func read<Bytes: Collection, Result>(_ data: Bytes, _ body: (inout JSONScanner) throws -> Result) -> Result? where Bytes.Element == UInt8 {
+        let attempt: Result?? = data.withContiguousStorageIfAvailable { buffer in
+            var scanner = JSONScanner(bytes: buffer)
+            guard let result = try? body(&scanner) else { return nil }
+            scanner.skipWhitespace()
+            return scanner.index == buffer.count ? result : nil
+        }
+        if let attempt { return attempt }
+        return read(Array(data), body)
+    }
+
+    /// Whether a key (as ``nextKey(_:)`` returns it) is `name`.
+    static func matches(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        key.count == name.utf8CodeUnitCount && key.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    // MARK: Structure
+
+    mutating func beginObject() throws {
+        try expect(UInt8(ascii: "{"))
+        try enter()
+    }
+
+    /// The next member's key (its raw bytes, valid while the input is), positioned at its value; nil at `}`.
+    /// `first` starts true for each object.
+    mutating func nextKey(_ first: inout Bool) throws -> UnsafeBufferPointer<UInt8>? {
+        skipWhitespace()
+        guard index < bytes.count else { throw Miss() }
+        if bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return nil
+        }
+        if !first { try expect(UInt8(ascii: ",")) }
+        first = false
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            if bytes[index] == UInt8(ascii: "\\") || bytes[index] < 0x20 { throw Miss() }
+            index += 1
+        }
+        guard index < bytes.count else { throw Miss() }
+        let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        index += 1
+        try expect(UInt8(ascii: ":"))
+        return key
+    }
+
+    mutating func beginArray() throws {
+        try expect(UInt8(ascii: "["))
+        try enter()
+    }
+
+    /// Whether another element follows (positioned at it); false at `]`. `first` starts true for each array.
+    mutating func nextElement(_ first: inout Bool) throws -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw Miss() }
+        if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return false
+        }
+        if !first { try expect(UInt8(ascii: ",")) }
+        first = false
+        return true
+    }
+
+    /// An array, each element read by `element`.
+    mutating func array<Element>(of element: (inout JSONScanner) throws -> Element) throws -> [Element] {
+        var elements: [Element] = []
+        var first = true
+        try beginArray()
+        while try nextElement(&first) { elements.append(try element(&self)) }
+        return elements
+    }
+
+    /// Consumes a `null` if one is next.
+    mutating func skipNull() -> Bool {
+        skipWhitespace()
+        guard bytes.count - index >= 4, bytes[index] == UInt8(ascii: "n") else { return false }
+        guard bytes[index + 1] == UInt8(ascii: "u"), bytes[index + 2] == UInt8(ascii: "l"), bytes[index + 3] == UInt8(ascii: "l") else { return false }
+        index += 4
+        return true
+    }
+
+    // MARK: Values
+
+    mutating func string() throws -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                guard let text = String(validating: raw, as: UTF8.self) else { throw Miss() }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") {
+                index = start
+                return try escapedString()
+            }
+            if byte < 0x20 { throw Miss() }
+            index += 1
+        }
+        throw Miss()
+    }
+
+    mutating func optionalString() throws -> String? {
+        skipNull() ? nil : try string()
+    }
+
+    mutating func int() throws -> Int {
+        skipWhitespace()
+        var negative = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        var value = 0
+        let start = index
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int(bytes[index] - UInt8(ascii: "0")))
+            if overflow1 || overflow2 { throw Miss() }
+            value = sum
+            index += 1
+        }
+        guard index > start else { throw Miss() }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e") { throw Miss() }
+        return negative ? -value : value
+    }
+
+    mutating func optionalInt() throws -> Int? {
+        skipNull() ? nil : try int()
+    }
+
+    mutating func double() throws -> Double {
+        skipWhitespace()
+        let start = index
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw Miss() }
+        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite else { throw Miss() }
+        return value
+    }
+
+    mutating func optionalDouble() throws -> Double? {
+        skipNull() ? nil : try double()
+    }
+
+    mutating func bool() throws -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw Miss() }
+        if bytes[index] == UInt8(ascii: "t") {
+            try literal("true")
+            return true
+        }
+        try literal("false")
+        return false
+    }
+
+    mutating func optionalBool() throws -> Bool? {
+        skipNull() ? nil : try bool()
+    }
+
+    /// Skips one value of any kind.
+    mutating func skipValue() throws {
+        skipWhitespace()
+        guard index < bytes.count else { throw Miss() }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try beginObject()
+            var first = true
+            while try nextKey(&first) != nil { try skipValue() }
+        case UInt8(ascii: "["):
+            try beginArray()
+            var first = true
+            while try nextElement(&first) { try skipValue() }
+        case UInt8(ascii: "\""):
+            index += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                if bytes[index] < 0x20 { throw Miss() }
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard index < bytes.count else { throw Miss() }
+            index += 1
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            index += 1
+            while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+        default:
+            throw Miss()
+        }
+    }
+
+    // MARK: Helpers
+
+    private mutating func enter() throws {
+        depth += 1
+        if depth > 64 { throw Miss() }
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func expect(_ byte: UInt8) throws {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { throw Miss() }
+        index += 1
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard bytes.count - index >= count else { throw Miss() }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw Miss() }
+        index += count
+    }
+
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"): true
+        default: false
+        }
+    }
+
+    /// A string with escapes, from its opening quote (already consumed).
+    private mutating func escapedString() throws -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(64)
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: output, as: UTF8.self) else { throw Miss() }
+                return text
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw Miss() }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+                case UInt8(ascii: "b"): output.append(0x08)
+                case UInt8(ascii: "f"): output.append(0x0C)
+                case UInt8(ascii: "n"): output.append(0x0A)
+                case UInt8(ascii: "r"): output.append(0x0D)
+                case UInt8(ascii: "t"): output.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw Miss() }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw Miss() }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw Miss() }
+                    output.append(contentsOf: String(Character(unicode)).utf8)
+                default:
+                    throw Miss()
+                }
+            default:
+                if byte < 0x20 { throw Miss() }
+                output.append(byte)
+            }
+        }
+        throw Miss()
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard bytes.count - index >= 4 else { throw Miss() }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw Miss()
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+}

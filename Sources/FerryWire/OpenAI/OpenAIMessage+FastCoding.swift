@@ -1,0 +1,60 @@
+import NIOCore
+
+/// A text message (string or null content, no tool calls) read and written by hand; content parts and tool calls
+/// go through Codable.
+extension OpenAIMessage: FastJSONDecodable, FastJSONEncodable {
+    static func read(_ json: inout JSONScanner) throws -> OpenAIMessage {
+        var role: String?
+        var message = OpenAIMessage(role: "", content: nil)
+        var first = true
+        try json.beginObject()
+        while let key = try json.nextKey(&first) {
+            if JSONScanner.matches(key, "content") {
+                message.content = try json.optionalString().map { .text($0) }
+            } else if JSONScanner.matches(key, "role") {
+                role = try json.string()
+            } else if JSONScanner.matches(key, "name") {
+                message.name = try json.optionalString()
+            } else if JSONScanner.matches(key, "tool_calls") {
+                guard !json.skipNull() else { continue }
+                var firstCall = true
+                try json.beginArray()
+                guard try !json.nextElement(&firstCall) else { throw JSONScanner.Miss() }
+                message.toolCalls = []
+            } else if JSONScanner.matches(key, "tool_call_id") {
+                message.toolCallID = try json.optionalString()
+            } else if JSONScanner.matches(key, "reasoning_content") {
+                message.reasoningContent = try json.optionalString()
+            } else {
+                try json.skipValue()
+            }
+        }
+        guard let role else { throw JSONScanner.Miss() }
+        message.role = role
+        return message
+    }
+
+    func writeJSON(into buffer: inout ByteBuffer) -> Bool {
+        guard toolCalls?.isEmpty ?? true else { return false }
+        if case .parts? = content { return false }
+        buffer.writeStaticString(#"{"role":"#)
+        JSONWriter.writeString(role, into: &buffer)
+        buffer.writeStaticString(#","content":"#)
+        if case .text(let text)? = content { JSONWriter.writeString(text, into: &buffer) } else { buffer.writeStaticString("null") }
+        if let name {
+            buffer.writeStaticString(#","name":"#)
+            JSONWriter.writeString(name, into: &buffer)
+        }
+        if toolCalls != nil { buffer.writeStaticString(#","tool_calls":[]"#) }
+        if let toolCallID {
+            buffer.writeStaticString(#","tool_call_id":"#)
+            JSONWriter.writeString(toolCallID, into: &buffer)
+        }
+        if let reasoningContent {
+            buffer.writeStaticString(#","reasoning_content":"#)
+            JSONWriter.writeString(reasoningContent, into: &buffer)
+        }
+        buffer.writeStaticString("}")
+        return true
+    }
+}

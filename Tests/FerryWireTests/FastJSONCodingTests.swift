@@ -101,7 +101,7 @@ struct FastJSONCodingTests {
         // WireJSON falls back and reads them all.
         #expect(try WireJSON.decode(OpenAIChatCompletionChunk.self, from: Array(toolChunk.utf8)).choices?.first?.delta.toolCalls?.first?.id == "call_1")
         #expect(try WireJSON.decode(OpenAIChatCompletionChunk.self, from: Array(errorChunk.utf8)).error?.message == "boom")
-        #expect(try WireJSON.decode(OpenAIChatRequest.self, from: Array(partsRequest.utf8)).messages.first?.hasContentParts == true)
+        #expect(try WireJSON.decode(OpenAIChatRequest.self, from: Array(partsRequest.utf8)).messages.first?.isPlainText == false)
         #expect(try WireJSON.decode(OpenAIChatRequest.self, from: Array(listStop.utf8)).stop == .many(["a", "b"]))
         #expect(try WireJSON.decode(OpenAIChatCompletion.self, from: Array(toolAnswer.utf8)).choices.first?.message.toolCalls?.count == 1)
     }

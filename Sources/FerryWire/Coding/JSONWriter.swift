@@ -39,6 +39,11 @@ enum JSONWriter {
         buffer.writeString(String(value))
     }
 
+    /// A finite number in Swift's shortest round-trip form (`0.7`, `1e-05`); the caller checked it is finite.
+    static func writeDouble(_ value: Double, into buffer: inout ByteBuffer) {
+        buffer.writeString(value.description)
+    }
+
     private static func writeEscape(_ byte: UInt8, into buffer: inout ByteBuffer) {
         switch byte {
         case UInt8(ascii: "\""): buffer.writeStaticString(#"\""#)

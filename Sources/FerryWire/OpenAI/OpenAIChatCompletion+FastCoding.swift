@@ -39,7 +39,7 @@ extension OpenAIChatCompletion: FastJSONDecodable, FastJSONEncodable {
     }
 
     func writeJSON(into buffer: inout ByteBuffer) -> Bool {
-        guard choices.allSatisfy({ ($0.message.toolCalls?.isEmpty ?? true) && !$0.message.hasContentParts }) else { return false }
+        guard choices.allSatisfy(\.message.isPlainText) else { return false }
         buffer.writeStaticString(#"{"id":"#)
         JSONWriter.writeString(id, into: &buffer)
         buffer.writeStaticString(#","object":"#)
@@ -92,12 +92,5 @@ extension OpenAIChatCompletion.Choice {
         }
         guard let message else { throw JSONScanner.Miss() }
         return Self(index: index, message: message, finishReason: finishReason)
-    }
-}
-
-extension OpenAIMessage {
-    var hasContentParts: Bool {
-        if case .parts? = content { return true }
-        return false
     }
 }

@@ -62,7 +62,7 @@ extension OpenAIChatRequest: FastJSONDecodable, FastJSONEncodable {
 
     func writeJSON(into buffer: inout ByteBuffer) -> Bool {
         guard tools == nil, toolChoice == nil, responseFormat == nil,
-              messages.allSatisfy({ ($0.toolCalls?.isEmpty ?? true) && !$0.hasContentParts }),
+              messages.allSatisfy(\.isPlainText),
               [temperature, topP, presencePenalty, frequencyPenalty].allSatisfy({ $0?.isFinite ?? true })
         else { return false }
         buffer.writeStaticString(#"{"model":"#)
@@ -73,8 +73,8 @@ extension OpenAIChatRequest: FastJSONDecodable, FastJSONEncodable {
             _ = message.writeJSON(into: &buffer)
         }
         buffer.writeStaticString("]")
-        if let temperature { buffer.writeStaticString(#","temperature":"#); buffer.writeString(temperature.description) }
-        if let topP { buffer.writeStaticString(#","top_p":"#); buffer.writeString(topP.description) }
+        if let temperature { buffer.writeStaticString(#","temperature":"#); JSONWriter.writeDouble(temperature, into: &buffer) }
+        if let topP { buffer.writeStaticString(#","top_p":"#); JSONWriter.writeDouble(topP, into: &buffer) }
         if let topK { buffer.writeStaticString(#","top_k":"#); JSONWriter.writeInt(topK, into: &buffer) }
         if let maxTokens { buffer.writeStaticString(#","max_tokens":"#); JSONWriter.writeInt(maxTokens, into: &buffer) }
         if let maxCompletionTokens { buffer.writeStaticString(#","max_completion_tokens":"#); JSONWriter.writeInt(maxCompletionTokens, into: &buffer) }
@@ -93,8 +93,8 @@ extension OpenAIChatRequest: FastJSONDecodable, FastJSONEncodable {
             }
         }
         if let seed { buffer.writeStaticString(#","seed":"#); JSONWriter.writeInt(seed, into: &buffer) }
-        if let presencePenalty { buffer.writeStaticString(#","presence_penalty":"#); buffer.writeString(presencePenalty.description) }
-        if let frequencyPenalty { buffer.writeStaticString(#","frequency_penalty":"#); buffer.writeString(frequencyPenalty.description) }
+        if let presencePenalty { buffer.writeStaticString(#","presence_penalty":"#); JSONWriter.writeDouble(presencePenalty, into: &buffer) }
+        if let frequencyPenalty { buffer.writeStaticString(#","frequency_penalty":"#); JSONWriter.writeDouble(frequencyPenalty, into: &buffer) }
         if let stream { buffer.writeStaticString(stream ? #","stream":true"# : #","stream":false"#) }
         if let streamOptions {
             buffer.writeStaticString(#","stream_options":{"#)

@@ -35,8 +35,7 @@ extension OpenAIMessage: FastJSONDecodable, FastJSONEncodable {
     }
 
     func writeJSON(into buffer: inout ByteBuffer) -> Bool {
-        guard toolCalls?.isEmpty ?? true else { return false }
-        if case .parts? = content { return false }
+        guard isPlainText else { return false }
         buffer.writeStaticString(#"{"role":"#)
         JSONWriter.writeString(role, into: &buffer)
         buffer.writeStaticString(#","content":"#)
@@ -56,5 +55,13 @@ extension OpenAIMessage: FastJSONDecodable, FastJSONEncodable {
         }
         buffer.writeStaticString("}")
         return true
+    }
+}
+
+extension OpenAIMessage {
+    /// Text (or no) content and no tool calls: what the hand-written writer handles.
+    var isPlainText: Bool {
+        if case .parts? = content { return false }
+        return toolCalls?.isEmpty ?? true
     }
 }

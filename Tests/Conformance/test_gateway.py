@@ -214,3 +214,31 @@ def test_a_client_that_disconnects_cancels_the_upstream_request():
         assert ferry.stop() == 0
         vllm.stop()
         olla.stop()
+
+
+def test_pipelined_requests_are_answered_in_order(gateway):
+    """Chat requests are served on the connection's event loop, the rest by the routes: sent back to back on one
+    connection (HTTP/1.1 pipelining), the answers must still come in the order of the requests."""
+    import socket
+    from urllib.parse import urlparse
+
+    address = urlparse(gateway.url)
+    chat = json.dumps({"model": "on-vllm", "messages": [{"role": "user", "content": "first"}]})
+    ollama_chat = json.dumps({"model": "on-vllm", "stream": False, "messages": [{"role": "user", "content": "third"}]})
+    requests = (
+        f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(chat)}\r\n\r\n{chat}"
+        "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n"
+        f"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Length: {len(ollama_chat)}\r\n\r\n{ollama_chat}"
+        "GET /api/version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection((address.hostname, address.port), timeout=30) as connection:
+        connection.sendall(requests.encode())
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    answers = received.decode().split("HTTP/1.1 ")[1:]
+    assert [answer.split(" ", 1)[0] for answer in answers] == ["200"] * 4
+    assert '"chat.completion"' in answers[0]
+    assert '"object":"list"' in answers[1]
+    assert '"done":true' in answers[2] and '"message"' in answers[2]
+    assert '"version"' in answers[3]

@@ -30,6 +30,8 @@ public final class ProviderHTTPClient: Sendable {
 
     public let configuration: Configuration
     let client: HTTPClient
+    /// The client's event loops, for ``InlineChatCall/canStart(on:)``.
+    let eventLoops: Set<ObjectIdentifier>
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -43,6 +45,7 @@ public final class ProviderHTTPClient: Sendable {
         // retries: fail at once.
         settings.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+        eventLoops = Set(client.eventLoopGroup.makeIterator().map { ObjectIdentifier($0) })
     }
 
     /// Closes the pooled connections. Call once, when nothing uses the client any more.

@@ -17,6 +17,14 @@ struct CommittedStream: Sendable {
         return ChatEventStream(unfolding: { await state.next(idle: idle, clock: clock, backend: backend) })
     }
 
+    /// The error that ends a stream whose backend went quiet for `idle`.
+    static func idleTimeout(_ idle: Duration, backend: String) -> FerryError {
+        FerryError(
+            code: .timeout, message: "Backend \"\(backend)\" sent nothing for \(idle) in the middle of a stream",
+            location: ErrorLocation(backend: backend), hint: "the backend may be stuck or overloaded; raise the idle timeout if its pauses are expected"
+        )
+    }
+
     private final class State: @unchecked Sendable {
         private var pending: ChatEvent?
         private let events: IteratorBox
@@ -59,12 +67,7 @@ struct CommittedStream: Sendable {
         private func nextWithin(_ idle: Duration, clock: any RouterClock, backend: String) async -> ChatEvent {
             let events = self.events
             do {
-                guard let next = try await clock.run(within: idle, { try await events.next() }) else {
-                    throw FerryError(
-                        code: .timeout, message: "Backend \"\(backend)\" sent nothing for \(idle) in the middle of a stream",
-                        location: ErrorLocation(backend: backend), hint: "the backend may be stuck or overloaded; raise the idle timeout if its pauses are expected"
-                    )
-                }
+                guard let next = try await clock.run(within: idle, { try await events.next() }) else { throw CommittedStream.idleTimeout(idle, backend: backend) }
                 return next ?? .error(.streamInterrupted("the stream ended without a finish event", location: ErrorLocation(backend: backend)))
             } catch let error as FerryError {
                 return .error(error.located(ErrorLocation(backend: backend)))

@@ -6,9 +6,10 @@ extension Router {
         _ route: Route,
         prefixKey: String,
         timeout: Duration,
+        after prior: PriorAttempt? = nil,
         _ operation: @escaping @Sendable (RouteBackend) async throws -> Value
     ) async throws -> RoutedAnswer<Value> {
-        let outcome = try await attemptsKeepingSlot(route, prefixKey: prefixKey) { backend in
+        let outcome = try await attemptsKeepingSlot(route, prefixKey: prefixKey, after: prior) { backend in
             let started = clock.now()
             let value = try await withDeadline(timeout, what: "the answer", backend: backend) { try await operation(backend) }
             return (value, clock.now() - started)
@@ -19,8 +20,11 @@ extension Router {
 
     /// Opens a stream on the route's backends until one hands over a first event that is not an error, then
     /// returns the stream from that event on (the commit point).
-    func stream(_ route: Route, prefixKey: String, _ open: @escaping @Sendable (RouteBackend) async throws -> ChatEventStream) async throws -> RoutedAnswer<ChatEventStream> {
-        let outcome = try await attemptsKeepingSlot(route, prefixKey: prefixKey) { backend in
+    func stream(
+        _ route: Route, prefixKey: String, after prior: PriorAttempt? = nil,
+        _ open: @escaping @Sendable (RouteBackend) async throws -> ChatEventStream
+    ) async throws -> RoutedAnswer<ChatEventStream> {
+        let outcome = try await attemptsKeepingSlot(route, prefixKey: prefixKey, after: prior) { backend in
             let started = clock.now()
             // The deadline covers opening the stream too: a backend that hangs before its headers is caught.
             let (events, first) = try await withDeadline(route.timeouts.firstEvent, what: "the first event", backend: backend) {
@@ -44,13 +48,15 @@ extension Router {
         return RoutedAnswer(value: events, backend: backend.name, attempts: outcome.attempts, waited: outcome.waited, failedAttempts: outcome.failed)
     }
 
-    /// The retry loop. On success the backend's slot is still held: the caller ends it.
+    /// The retry loop, going on from `prior` when a caller made the first attempt itself. On success the
+    /// backend's slot is still held: the caller ends it.
     private func attemptsKeepingSlot<Value>(
         _ route: Route,
         prefixKey: String,
+        after prior: PriorAttempt? = nil,
         _ operation: (RouteBackend) async throws -> (Value, Duration)
     ) async throws -> (value: Value, backend: RouteBackend, attempts: Int, waited: Duration, failed: [FerryError]) {
-        let deadline = clock.now() + route.timeouts.total
+        let deadline = clock.now() + route.timeouts.total - (prior?.elapsed ?? .zero)
         let counter = states.nextCounter(route.name)
         var failures = 0
         var tried: Set<String> = []
@@ -59,14 +65,18 @@ extension Router {
         var lastBackend: String?
         var failed: [FerryError] = []
         var waited = Duration.zero
+        if let prior {
+            tried.insert(prior.backend)
+            if prior.error.code == .modelNotFound { excluded.insert(prior.backend) }
+            lastError = prior.error
+            lastBackend = prior.backend
+            failed.append(prior.error)
+            waited = prior.elapsed
+            failures = 1
+        }
         while failures < route.retry.maxAttempts {
-            let names = route.backends.map(\.name)
-            let order = route.strategy.order(states.loads(names), counter: counter, prefixKey: prefixKey)
-            let candidates = order.map { route.backends[$0] }.filter { !excluded.contains($0.name) }
-            // Untried backends first (fallback is immediate); then the tried ones again, after a backoff.
-            let fresh = candidates.filter { !tried.contains($0.name) }
-            let pick = (fresh + candidates.filter { tried.contains($0.name) }).first { states.isAvailable($0.name, now: clock.now()) }
-            guard let backend = pick, states.begin(backend.name, now: clock.now()) else {
+            guard let backend = pick(route, counter: counter, prefixKey: prefixKey, tried: tried, excluded: excluded),
+                  states.begin(backend.name, now: clock.now()) else {
                 throw noBackend(route, lastError: lastError, excluded: excluded)
             }
             if tried.contains(backend.name) || lastError?.retryAfter != nil {
@@ -96,11 +106,7 @@ extension Router {
                 return (value, backend, failures + 1, waited + ttft, failed)
             } catch let error as FerryError {
                 waited += clock.now() - started
-                let retryable = RetryPolicy.isRetryable(error) && error.code != .cancelled
-                // The request's own faults say nothing about the backend's health.
-                states.end(backend.name, retryable && error.code != .modelNotFound ? .failure : .neutral, now: clock.now())
-                metrics.failure(backend: backend.name, error)
-                guard retryable, !Task.isCancelled else { throw error }
+                guard endFailed(backend, error), !Task.isCancelled else { throw error }
                 if error.code == .modelNotFound { excluded.insert(backend.name) }
                 lastError = error.located(ErrorLocation(backend: backend.name))
                 failed.append(error.located(ErrorLocation(backend: backend.name)))
@@ -112,6 +118,24 @@ extension Router {
             }
         }
         throw exhausted(route, lastError: lastError, attempts: failures)
+    }
+
+    /// The backend to try next: the strategy's order without the excluded ones, untried backends first (fallback
+    /// is immediate), then the tried ones again (after a backoff); the first whose circuit lets a request through.
+    func pick(_ route: Route, counter: Int, prefixKey: String, tried: Set<String>, excluded: Set<String>) -> RouteBackend? {
+        let order = route.strategy.order(states.loads(route.backends.map(\.name)), counter: counter, prefixKey: prefixKey)
+        let candidates = order.map { route.backends[$0] }.filter { !excluded.contains($0.name) }
+        let fresh = candidates.filter { !tried.contains($0.name) }
+        return (fresh + candidates.filter { tried.contains($0.name) }).first { states.isAvailable($0.name, now: clock.now()) }
+    }
+
+    /// Ends a failed attempt's slot and counts the failure; whether another attempt may fix it.
+    func endFailed(_ backend: RouteBackend, _ error: FerryError) -> Bool {
+        let retryable = RetryPolicy.isRetryable(error) && error.code != .cancelled
+        // The request's own faults say nothing about the backend's health.
+        states.end(backend.name, retryable && error.code != .modelNotFound ? .failure : .neutral, now: clock.now())
+        metrics.failure(backend: backend.name, error)
+        return retryable
     }
 
     private func noBackend(_ route: Route, lastError: FerryError?, excluded: Set<String>) -> FerryError {
@@ -141,14 +165,17 @@ extension Router {
         backend: RouteBackend,
         _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        guard let value = try await clock.run(within: limit, operation) else {
-            throw FerryError(
-                code: .timeout,
-                message: "Backend \"\(backend.name)\" sent no \(what) within \(limit)",
-                location: ErrorLocation(backend: backend.name, model: backend.modelName),
-                hint: "the first inference after a start can be slow (vLLM compiles); raise the timeout, or warm the backend up"
-            )
-        }
+        guard let value = try await clock.run(within: limit, operation) else { throw Self.timeout(limit, what: what, backend: backend) }
         return value
+    }
+
+    /// The error of an attempt that ran out of time before `what` came.
+    static func timeout(_ limit: Duration, what: String, backend: RouteBackend) -> FerryError {
+        FerryError(
+            code: .timeout,
+            message: "Backend \"\(backend.name)\" sent no \(what) within \(limit)",
+            location: ErrorLocation(backend: backend.name, model: backend.modelName),
+            hint: "the first inference after a start can be slow (vLLM compiles); raise the timeout, or warm the backend up"
+        )
     }
 }

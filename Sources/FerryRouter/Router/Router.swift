@@ -90,9 +90,11 @@ public final class Router: LanguageModel {
     // MARK: Answers with how they were routed
 
     /// ``chat(_:)``, with the backend that answered, the attempts it took and the time spent waiting.
-    public func routedChat(_ request: ChatRequest) async throws -> RoutedAnswer<ChatResponse> {
+    /// `prior`: a first attempt the caller made itself (``firstAttempt(for:)``) that failed; the retry loop goes on
+    /// from it.
+    public func routedChat(_ request: ChatRequest, after prior: PriorAttempt? = nil) async throws -> RoutedAnswer<ChatResponse> {
         let route = try route(for: request.model)
-        return try await attempt(route, prefixKey: RoutingStrategy.prefixKey(of: request), timeout: route.timeouts.total) { backend in
+        return try await attempt(route, prefixKey: RoutingStrategy.prefixKey(of: request), timeout: route.timeouts.total, after: prior) { backend in
             var answer = try await backend.model.chat(backend.prepare(request))
             answer.model = answer.model.isEmpty ? (backend.modelName ?? request.model) : answer.model
             self.metrics.tokens(backend: backend.name, answer.usage)
@@ -101,9 +103,9 @@ public final class Router: LanguageModel {
     }
 
     /// ``streamChat(_:)``, with how it was routed; returned once the first event is in hand (the commit point).
-    public func routedStreamChat(_ request: ChatRequest) async throws -> RoutedAnswer<ChatEventStream> {
+    public func routedStreamChat(_ request: ChatRequest, after prior: PriorAttempt? = nil) async throws -> RoutedAnswer<ChatEventStream> {
         let route = try route(for: request.model)
-        return try await stream(route, prefixKey: RoutingStrategy.prefixKey(of: request)) { backend in
+        return try await stream(route, prefixKey: RoutingStrategy.prefixKey(of: request), after: prior) { backend in
             try await backend.model.streamChat(backend.prepare(request))
         }
     }

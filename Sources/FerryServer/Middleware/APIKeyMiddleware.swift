@@ -13,8 +13,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if path == "/health" || path == "/ready" || path == "/" { return try await next(request, context) }
-        let header = request.headers[.authorization] ?? ""
-        let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingSpaces() : nil
+        let token = Self.bearerToken(request.headers[.authorization])
         guard let token, keys.contains(token) else {
             let error = FerryError(
                 code: .unauthorized,
@@ -25,6 +24,12 @@ struct APIKeyMiddleware: RouterMiddleware {
             return GatewayDialect(path: path).response(for: error, requestID: "")
         }
         return try await next(request, context)
+    }
+
+    /// The key of an `Authorization: Bearer KEY` header.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header, header.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(header.dropFirst(7)).trimmingSpaces()
     }
 }
 

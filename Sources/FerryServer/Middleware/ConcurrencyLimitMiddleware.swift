@@ -26,7 +26,7 @@ struct ConcurrencyLimitMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            await limiter.release()
+            limiter.release()
             throw error
         }
         // Hold the slot until the body has been written (streams).
@@ -37,10 +37,10 @@ struct ConcurrencyLimitMiddleware: RouterMiddleware {
             do {
                 try await body.write(writer)
             } catch {
-                await limiter.release()
+                limiter.release()
                 throw error
             }
-            await limiter.release()
+            limiter.release()
         }
         return response
     }

@@ -17,10 +17,11 @@ extension Gateway {
                 let wire = try await decode(OllamaChatRequest.self, from: request, context: context)
                 var chat = try wire.chatRequest()
                 chat.model = routeName(chat.model)
+                let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
                 if wire.stream ?? true {
-                    return stream(try await router.routedStreamChat(chat), encoder: OllamaStreamEncoder(kind: .chat), contentType: "application/x-ndjson", context: context)
+                    return stream(try await router.routedStreamChat(chat, after: prior), encoder: OllamaStreamEncoder(kind: .chat), contentType: "application/x-ndjson", context: context)
                 }
-                return try json(try await router.routedChat(chat), context: context) { try OllamaChatResponse($0, timings: timer.measuredTimings()) }
+                return try json(try await router.routedChat(chat, after: prior), context: context) { try OllamaChatResponse($0, timings: timer.measuredTimings()) }
             }
         }
         routes.post("/api/generate") { request, context in

@@ -10,10 +10,11 @@ extension Gateway {
             await serve(.openAI, context) {
                 let wire = try await decode(OpenAIChatRequest.self, from: request, context: context)
                 let chat = try wire.chatRequest()
+                let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
                 if wire.stream == true {
-                    return stream(try await router.routedStreamChat(chat), encoder: OpenAIStreamEncoder(kind: .chat, includeUsage: chat.includeUsage), contentType: "text/event-stream", context: context)
+                    return stream(try await router.routedStreamChat(chat, after: prior), encoder: OpenAIStreamEncoder(kind: .chat, includeUsage: chat.includeUsage), contentType: "text/event-stream", context: context)
                 }
-                return try json(try await router.routedChat(chat), context: context) { OpenAIChatCompletion($0) }
+                return try json(try await router.routedChat(chat, after: prior), context: context) { OpenAIChatCompletion($0) }
             }
         }
         routes.post("/v1/completions") { request, context in

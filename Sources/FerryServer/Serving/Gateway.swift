@@ -21,6 +21,11 @@ public struct Gateway: Sendable {
     /// Renders `/metrics` (Prometheus text); nil: no metrics endpoint.
     public let metricsText: (@Sendable () -> String)?
     public let logger: Logger
+    /// Requests in progress, shared by the routes' middleware and the inline path.
+    let limiter: ConcurrencyLimiter
+    /// First attempts the inline path handed to the routes.
+    let priors = PriorAttempts()
+    let apiKeys: Set<String>
 
     public init(
         router: FerryRouter.Router,
@@ -32,6 +37,8 @@ public struct Gateway: Sendable {
         self.settings = settings
         self.metricsText = metricsText
         self.logger = logger
+        limiter = ConcurrencyLimiter(limit: settings.maxConcurrentRequests)
+        apiKeys = Set(settings.apiKeys)
     }
 
     public func makeRouter() -> Hummingbird.Router<GatewayContext> {
@@ -40,18 +47,21 @@ public struct Gateway: Sendable {
             let origin: CORSMiddleware<GatewayContext>.AllowOrigin = settings.corsOrigins.contains("*") ? .all : .custom(settings.corsOrigins[0])
             routes.add(middleware: CORSMiddleware(allowOrigin: origin, allowHeaders: [.contentType, .authorization], allowMethods: [.get, .post, .head, .options]))
         }
-        if !settings.apiKeys.isEmpty { routes.add(middleware: APIKeyMiddleware(keys: Set(settings.apiKeys))) }
-        routes.add(middleware: ConcurrencyLimitMiddleware(limiter: ConcurrencyLimiter(limit: settings.maxConcurrentRequests), queueTimeout: settings.queueTimeout))
+        if !settings.apiKeys.isEmpty { routes.add(middleware: APIKeyMiddleware(keys: apiKeys)) }
+        routes.add(middleware: ConcurrencyLimitMiddleware(limiter: limiter, queueTimeout: settings.queueTimeout))
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
         addOperationsRoutes(to: routes)
         return routes
     }
 
-    /// An application serving the gateway; `onRunning` gets the bound port.
+    /// An application serving the gateway; `onRunning` gets the bound port. Chat requests are served inline on
+    /// their connection's event loop when they can be (``InlineChatHandler``), by the routes otherwise.
     public func makeApplication(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+        let inline = InlineChatService(gateway: self, maxBodyBytes: GatewayContext.maxUploadSize)
+        return Application(
             router: makeRouter(),
+            server: .http1(additionalChannelHandlers: [InlineChatHandler(service: inline)]),
             configuration: .init(address: .hostname(host, port: port), serverName: "Ferry"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger

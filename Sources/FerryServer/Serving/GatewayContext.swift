@@ -12,5 +12,6 @@ public struct GatewayContext: RequestContext {
     }
 
     /// Request bodies up to 32 MiB; larger ones get 413.
-    public var maxUploadSize: Int { 32 << 20 }
+    public var maxUploadSize: Int { Self.maxUploadSize }
+    static let maxUploadSize = 32 << 20
 }

@@ -16,17 +16,23 @@ enum GatewayDialect: Sendable {
 
     /// A response for `error`, in this dialect's shape, with the status it maps to.
     func response(for error: FerryError, requestID: String) -> Response {
+        let (head, body) = errorAnswer(for: error, requestID: requestID)
+        return Response(status: head.status, headers: head.headerFields, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// The head and body of the answer to `error`.
+    func errorAnswer(for error: FerryError, requestID: String) -> (HTTPResponse, ByteBuffer) {
         let status = error.responseStatus
-        let body: Data
+        var body = ByteBuffer()
         switch self {
         case .openAI:
-            body = (try? WireJSON.encode(OpenAIErrorBody(status: status, message: error.description, param: Self.field(of: error), integerCode: false))) ?? Data()
+            try? WireJSON.encode(OpenAIErrorBody(status: status, message: error.description, param: Self.field(of: error), integerCode: false), into: &body)
         case .ollama:
-            body = (try? WireJSON.encode(OllamaErrorBody(error: error.description))) ?? Data()
+            try? WireJSON.encode(OllamaErrorBody(error: error.description), into: &body)
         }
         var headers: HTTPFields = [.contentType: "application/json", GatewayHeaders.requestID: requestID]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(max(1, Int(retryAfter.seconds.rounded(.up)))) }
-        return Response(status: .init(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return (HTTPResponse(status: .init(code: status), headerFields: headers), body)
     }
 
     /// The field a bad-request error names (`Invalid field `x`: …`), for OpenAI's `param`.
@@ -44,4 +50,7 @@ enum GatewayHeaders {
     static let attempts = HTTPField.Name("x-ferry-attempts")!
     /// Time spent inside Ferry: the request's time so far, minus time waiting for backends and between attempts.
     static let overhead = HTTPField.Name("x-ferry-overhead-ms")!
+    /// Internal, between the inline path and the routes: the token of a first attempt the inline path made (see
+    /// ``PriorAttempts``). Removed from every client request before it reaches a route.
+    static let priorAttempt = HTTPField.Name("x-ferry-prior-attempt")!
 }

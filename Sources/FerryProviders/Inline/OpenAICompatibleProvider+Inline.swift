@@ -1,0 +1,20 @@
+import FerryCore
+import FerryWire
+import NIOCore
+
+extension OpenAICompatibleProvider: InlineChatBackend {
+    public func inlineChat(_ request: ChatRequest, stream: Bool) throws -> InlineChatCall? {
+        guard let model = modelWithoutAsking(request.model) else { return nil }
+        let location = backend.location("/v1/chat/completions", model: model)
+        return try backend.inlineCall(
+            "/v1/chat/completions", body: OpenAIChatRequest(request.with(model: model), stream: stream), model: model,
+            parser: stream ? OpenAIStreamParser(kind: .chat, location: location) : nil
+        ) { body, location in
+            try WireJSON.decode(OpenAIChatCompletion.self, from: body.readableBytesView, location: location).chatResponse(location: location)
+        }
+    }
+
+    public func diagnosed(_ error: FerryError, model: String) async -> FerryError {
+        await diagnosing(error, model: model)
+    }
+}

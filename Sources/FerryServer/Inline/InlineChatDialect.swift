@@ -1,0 +1,68 @@
+import FerryCore
+import FerryWire
+import NIOCore
+
+/// What the inline path does differently for each client dialect: reading the request, writing a whole answer,
+/// and the stream's encoder and content type — the same types and conversions the routes use.
+enum InlineChatDialect {
+    case openAI
+    case ollama
+
+    /// The dialect of a chat request the inline path serves: `POST /v1/chat/completions` or `POST /api/chat`.
+    init?(method: String, path: String) {
+        guard method == "POST" else { return nil }
+        switch path {
+        case "/v1/chat/completions": self = .openAI
+        case "/api/chat": self = .ollama
+        default: return nil
+        }
+    }
+
+    var gateway: GatewayDialect {
+        switch self {
+        case .openAI: .openAI
+        case .ollama: .ollama
+        }
+    }
+
+    /// The request, and whether the client asked for a stream (Ollama streams unless told not to).
+    func chatRequest(from body: ByteBuffer, routeName: (String) -> String) throws -> (ChatRequest, stream: Bool) {
+        switch self {
+        case .openAI:
+            let wire = try WireJSON.decodeRequest(OpenAIChatRequest.self, from: body.readableBytesView)
+            return (try wire.chatRequest(), wire.stream == true)
+        case .ollama:
+            let wire = try WireJSON.decodeRequest(OllamaChatRequest.self, from: body.readableBytesView)
+            var chat = try wire.chatRequest()
+            chat.model = routeName(chat.model)
+            return (chat, wire.stream ?? true)
+        }
+    }
+
+    /// The encoder of a streamed answer; for Ollama it also times the whole answer (created when the request is
+    /// read, like the route's).
+    func streamEncoder(for request: ChatRequest) -> any ChatEventEncoder {
+        switch self {
+        case .openAI: OpenAIStreamEncoder(kind: .chat, includeUsage: request.includeUsage)
+        case .ollama: OllamaStreamEncoder(kind: .chat)
+        }
+    }
+
+    var streamContentType: String {
+        switch self {
+        case .openAI: "text/event-stream"
+        case .ollama: "application/x-ndjson"
+        }
+    }
+
+    /// Writes a whole answer; `encoder` is the one made when the request was read (Ollama's timings).
+    func write(_ answer: ChatResponse, encoder: any ChatEventEncoder, into buffer: inout ByteBuffer) throws {
+        switch self {
+        case .openAI:
+            try WireJSON.encode(OpenAIChatCompletion(answer), into: &buffer)
+        case .ollama:
+            let timings = (encoder as? OllamaStreamEncoder)?.measuredTimings()
+            try WireJSON.encode(try OllamaChatResponse(answer, timings: timings ?? OllamaStreamEncoder(kind: .chat).measuredTimings()), into: &buffer)
+        }
+    }
+}

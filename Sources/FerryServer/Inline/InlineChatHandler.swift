@@ -1,0 +1,203 @@
+import FerryCore
+import FerryProviders
+import FerryRouter
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTPTypes
+
+/// Serves chat requests (`POST /v1/chat/completions`, `POST /api/chat`) on the event loop of the client's
+/// connection: the request is read, routed, sent to the backend over a pooled connection of the same loop, and the
+/// answer written back — no task, no thread crossed. It sits in Hummingbird's pipeline after the HTTP codec;
+/// everything it does not serve passes on to Hummingbird's routes unchanged, and so does every request it cannot
+/// serve this way (a body the hand-written reader does not take, a backend without an inline call, a full
+/// concurrency limit, a first attempt that failed — which the routes then retry, going on from that attempt).
+///
+/// One request at a time per connection, in order: while it serves one, later (pipelined) requests and reads wait;
+/// while a passed-on request has not been answered, later requests pass on too.
+final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        case idle
+        /// Reading a request it may serve.
+        case reading(InlineChatRequest)
+        /// Passing the current request's parts on to the routes.
+        case passing
+        /// Its request is in flight.
+        case serving(InlineExchange)
+    }
+
+    let service: InlineChatService
+    private var state = State.idle
+    /// Requests passed on whose answer has not been written yet.
+    private var unanswered = 0
+    /// Parts that arrived while serving (pipelining), replayed afterwards.
+    private var held: CircularBuffer<HTTPRequestPart> = []
+    private var readHeld = false
+    private var quiesceHeld = false
+    /// The token of the last attempt filed for the routes, dropped when the next request comes.
+    private var filedToken: UInt64?
+
+    init(service: InlineChatService) {
+        self.service = service
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        receive(unwrapInboundIn(data), context: context)
+    }
+
+    private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch state {
+        case .serving:
+            held.append(part)
+        case .idle:
+            guard case .head(var head) = part else { return context.fireChannelRead(wrapInboundOut(part)) }
+            if let token = filedToken {
+                _ = service.priors.take(token)
+                filedToken = nil
+            }
+            head.headerFields[GatewayHeaders.priorAttempt] = nil
+            if unanswered == 0, let dialect = service.accepts(head) {
+                state = .reading(InlineChatRequest(head: head, body: context.channel.allocator.buffer(capacity: 0), dialect: dialect, received: .now))
+            } else {
+                pass(.head(head), context: context)
+            }
+        case .reading(var request):
+            switch part {
+            case .head:
+                pass(part, context: context)
+            case .body(var chunk):
+                if request.body.readableBytes + chunk.readableBytes > service.maxBodyBytes {
+                    // The routes answer 413 in the client's dialect.
+                    handOver(request, prior: nil, endsRequest: false, context: context)
+                    context.fireChannelRead(wrapInboundOut(.body(chunk)))
+                    return
+                }
+                state = .idle
+                request.body.writeBuffer(&chunk)
+                state = .reading(request)
+            case .end:
+                state = .idle
+                serve(request, context: context)
+            }
+        case .passing:
+            if case .end = part { state = .idle }
+            context.fireChannelRead(wrapInboundOut(part))
+        }
+    }
+
+    /// Passes a part of a request the routes answer.
+    private func pass(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        if case .head = part { unanswered += 1 }
+        state = .passing
+        if case .end = part { state = .idle }
+        context.fireChannelRead(wrapInboundOut(part))
+    }
+
+    private func serve(_ request: InlineChatRequest, context: ChannelHandlerContext) {
+        switch service.start(request, on: context.eventLoop) {
+        case .handOver(let request):
+            handOver(request, prior: nil, endsRequest: true, context: context)
+        case .started(let exchange):
+            state = .serving(exchange)
+            exchange.begin(on: self, context: context)
+        }
+    }
+
+    /// Passes a request it read to the routes, with the first attempt it made (if any) filed for them.
+    func handOver(_ request: InlineChatRequest, prior: PriorAttempt?, endsRequest: Bool, context: ChannelHandlerContext) {
+        var head = request.head
+        if let prior {
+            let token = service.priors.file(prior)
+            filedToken = token
+            head.headerFields[GatewayHeaders.priorAttempt] = String(token)
+        }
+        unanswered += 1
+        state = .passing
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+        if request.body.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(.body(request.body))) }
+        if endsRequest {
+            state = .idle
+            context.fireChannelRead(wrapInboundOut(.end(nil)))
+        }
+        // Hummingbird's side hands reads on at the end of a read burst; one may not follow (a failed attempt
+        // hands over from the backend's callback), so end the burst here.
+        context.fireChannelReadComplete()
+    }
+
+    private var isServing: Bool {
+        if case .serving = state { return true }
+        return false
+    }
+
+    /// The exchange in flight is over: it answered (or handed its request over). Replays what was held.
+    func exchangeEnded(closing: Bool, context: ChannelHandlerContext) {
+        if case .serving = state { state = .idle }
+        if quiesceHeld {
+            quiesceHeld = false
+            // Handed over: the routes answer it, and close after it.
+            if unanswered > 0 { context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) } else { context.close(promise: nil) }
+            return
+        }
+        if closing {
+            context.close(promise: nil)
+            return
+        }
+        var replayed = false
+        while !isServing, let part = held.popFirst() {
+            receive(part, context: context)
+            replayed = true
+        }
+        if replayed { context.fireChannelReadComplete() }
+        if isServing { return }
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .serving(let exchange) = state { exchange.clientLeft() }
+        if let token = filedToken { _ = service.priors.take(token) }
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .serving(let exchange) = state { exchange.writabilityChanged(context.channel.isWritable) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Shutting down: Hummingbird closes idle connections at once; one serving an inline answer closes after it.
+        if event is ChannelShouldQuiesceEvent, case .serving = state {
+            quiesceHeld = true
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: Outbound
+
+    func read(context: ChannelHandlerContext) {
+        if case .serving = state {
+            readHeld = true
+            return
+        }
+        context.read()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // Only the routes' answers pass here (the exchange writes from this handler's context, past it).
+        if case .end = unwrapOutboundIn(data) { unanswered -= 1 }
+        context.write(data, promise: promise)
+    }
+}
+
+@available(*, unavailable)
+extension InlineChatHandler: Sendable {}

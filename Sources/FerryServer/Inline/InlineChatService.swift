@@ -1,0 +1,55 @@
+import FerryCore
+import FerryProviders
+import FerryRouter
+import HTTPTypes
+import NIOCore
+
+/// What every connection's ``InlineChatHandler`` shares: the gateway (router, settings, concurrency limit) and the
+/// attempts filed for the routes. Decides which requests the inline path takes and starts them.
+struct InlineChatService: Sendable {
+    let gateway: Gateway
+
+    var router: FerryRouter.Router { gateway.router }
+    var priors: PriorAttempts { gateway.priors }
+    var limiter: ConcurrencyLimiter { gateway.limiter }
+    /// Larger bodies go to the routes, which answer 413.
+    let maxBodyBytes: Int
+
+    /// The dialect of a request the inline path may serve; nil: the routes answer it (another endpoint, a query
+    /// string, a browser's CORS request, a missing or wrong API key, `Expect: 100-continue`).
+    func accepts(_ head: HTTPRequest) -> InlineChatDialect? {
+        guard let dialect = InlineChatDialect(method: head.method.rawValue, path: head.path ?? "") else { return nil }
+        let settings = gateway.settings
+        if !settings.corsOrigins.isEmpty, head.headerFields[.origin] != nil { return nil }
+        if head.headerFields[.expect] != nil { return nil }
+        if !settings.apiKeys.isEmpty {
+            guard let token = APIKeyMiddleware.bearerToken(head.headerFields[.authorization]), gateway.apiKeys.contains(token) else { return nil }
+        }
+        return dialect
+    }
+
+    enum Start {
+        case started(InlineExchange)
+        case handOver(InlineChatRequest)
+    }
+
+    /// Starts `request` when it can be served inline: its body reads, a concurrency slot is free, and the backend
+    /// picked for its first attempt can be called from `eventLoop`.
+    func start(_ request: InlineChatRequest, on eventLoop: any EventLoop) -> Start {
+        guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: gateway.routeName) else { return .handOver(request) }
+        guard limiter.tryAcquire() else { return .handOver(request) }
+        guard let attempt = router.firstAttempt(for: chat) else {
+            limiter.release()
+            return .handOver(request)
+        }
+        guard let backend = attempt.backend.model as? any InlineChatBackend,
+              let call = try? backend.inlineChat(attempt.request, stream: stream),
+              call.canStart(on: eventLoop) else {
+            router.abandoned(attempt)
+            limiter.release()
+            return .handOver(request)
+        }
+        let encoder = request.dialect.streamEncoder(for: chat)
+        return .started(InlineExchange(service: self, request: request, attempt: attempt, call: call, encoder: encoder))
+    }
+}

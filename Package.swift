@@ -182,6 +182,7 @@ let package = Package(
             dependencies: [
                 "FerryRouter", "FerryProviders", "FerrySim",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

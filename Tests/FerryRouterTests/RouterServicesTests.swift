@@ -5,6 +5,8 @@ import FerrySim
 import Logging
 import MetricsTestKit
 import ServiceLifecycle
+import Synchronization
+import CoreMetrics
 import Testing
 
 @Suite("Router metrics and background health probing")
@@ -26,6 +28,19 @@ struct RouterServicesTests {
         #expect(try metrics.expectCounter("ferry_fallbacks_total", [("route", "default"), ("from", "vllm"), ("to", "ollama")]).totalValue == 1)
         #expect(try metrics.expectGauge("ferry_circuit_state", [("backend", "vllm")]).lastValue == 2)
         #expect(try metrics.expectTimer("ferry_ttft_seconds", [("backend", "ollama")]).values.count >= 1)
+    }
+
+    @Test("each counter, timer and gauge is made once, however many requests count on it")
+    func handlesMadeOnce() async throws {
+        let metrics = CountingMetricsFactory()
+        let only = ScriptedModel("vllm", [.answer("ok")])
+        let router = Router(routes: [Route(name: "default", backends: [RouteBackend(name: "vllm", model: only)])], clock: ManualClock(), metrics: metrics)
+        for _ in 0..<5 { _ = try await router.chat(ChatRequest(model: "default", messages: [.user("x")])) }
+        let made = metrics.made
+        for _ in 0..<5 { _ = try await router.chat(ChatRequest(model: "default", messages: [.user("x")])) }
+        #expect(made > 0)
+        #expect(metrics.made == made, "no handle is made again for the same label and dimensions")
+        #expect(try metrics.inner.expectCounter("ferry_requests_total", [("route", "default"), ("backend", "vllm")]).totalValue == 10)
     }
 
     @Test("the prober takes a failing backend out and puts it back once it recovers")
@@ -64,4 +79,32 @@ struct RouterServicesTests {
         }
         return condition()
     }
+}
+
+/// TestMetrics, counting the handles made through it.
+final class CountingMetricsFactory: MetricsFactory {
+    let inner = TestMetrics()
+    private let count = Mutex(0)
+
+    var made: Int { count.withLock { $0 } }
+
+    private func counted<Handler>(_ make: () -> Handler) -> Handler {
+        count.withLock { $0 += 1 }
+        return make()
+    }
+
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler { counted { inner.makeCounter(label: label, dimensions: dimensions) } }
+    func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+        counted { inner.makeFloatingPointCounter(label: label, dimensions: dimensions) }
+    }
+    func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler { counted { inner.makeMeter(label: label, dimensions: dimensions) } }
+    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+        counted { inner.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate) }
+    }
+    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler { counted { inner.makeTimer(label: label, dimensions: dimensions) } }
+    func destroyCounter(_ handler: any CounterHandler) { inner.destroyCounter(handler) }
+    func destroyMeter(_ handler: any MeterHandler) { inner.destroyMeter(handler) }
+    func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) { inner.destroyFloatingPointCounter(handler) }
+    func destroyRecorder(_ handler: any RecorderHandler) { inner.destroyRecorder(handler) }
+    func destroyTimer(_ handler: any TimerHandler) { inner.destroyTimer(handler) }
 }

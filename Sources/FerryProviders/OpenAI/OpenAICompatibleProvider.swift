@@ -23,6 +23,9 @@ public struct OpenAICompatibleProvider: HTTPLanguageModel {
     /// The model used when a request asks for `auto` or names none (nil: ask the server).
     public let defaultModel: String?
     let backend: BackendClient
+    /// `POST /v1/chat/completions` for the inline path, made once (nil: the URL does not parse; the async path
+    /// then says why).
+    let inlineChatRequest: HTTPClient.Request?
 
     public init(
         name: String,
@@ -49,6 +52,7 @@ public struct OpenAICompatibleProvider: HTTPLanguageModel {
                 return FerryError.upstream(status: status, message: BackendClient.text(of: body), location: location, retryAfter: retryAfter)
             }
         )
+        inlineChatRequest = backend.inlineRequest("/v1/chat/completions")
     }
 
     public func streamChat(_ request: ChatRequest) async throws -> ChatEventStream {

@@ -1,8 +1,8 @@
 import CoreMetrics
 import Synchronization
 
-/// The counters and timers the router has made, kept by label and dimension values: making a handle costs the
-/// metrics backend a registry lookup under its lock and label strings, too much to pay on every request.
+/// The counters, timers and gauges the router has made, kept by label and dimension values: making a handle costs
+/// the metrics backend a registry lookup under its lock and label strings, too much to pay on every request.
 final class MetricHandles: Sendable {
     private struct Key: Hashable {
         let label: String
@@ -14,6 +14,7 @@ final class MetricHandles: Sendable {
     let factory: any MetricsFactory
     private let counters = Mutex<[Key: Counter]>([:])
     private let timers = Mutex<[Key: Timer]>([:])
+    private let gauges = Mutex<[Key: Gauge]>([:])
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -21,17 +22,26 @@ final class MetricHandles: Sendable {
 
     /// The counter `label` with the given dimensions (their values, in order, identify it).
     func counter(_ label: String, _ dimensions: (String, String)...) -> Counter {
-        let key = Self.key(label, dimensions)
-        if let counter = counters.withLock({ $0[key] }) { return counter }
-        let counter = Counter(label: label, dimensions: dimensions, factory: factory)
-        return counters.withLock { $0[key, default: counter] }
+        Self.handle(in: counters, Self.key(label, dimensions)) { Counter(label: label, dimensions: dimensions, factory: factory) }
     }
 
     func timer(_ label: String, _ dimensions: (String, String)...) -> Timer {
-        let key = Self.key(label, dimensions)
-        if let timer = timers.withLock({ $0[key] }) { return timer }
-        let timer = Timer(label: label, dimensions: dimensions, factory: factory)
-        return timers.withLock { $0[key, default: timer] }
+        Self.handle(in: timers, Self.key(label, dimensions)) { Timer(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    func gauge(_ label: String, _ dimensions: (String, String)...) -> Gauge {
+        Self.handle(in: gauges, Self.key(label, dimensions)) { Gauge(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    /// The handle kept under `key`, made (outside the lock) and kept the first time.
+    private static func handle<Handle: Sendable>(in store: borrowing Mutex<[Key: Handle]>, _ key: Key, make: () -> Handle) -> Handle {
+        if let handle = store.withLock({ $0[key] }) { return handle }
+        let made = make()
+        return store.withLock { handles in
+            if let kept = handles[key] { return kept }
+            handles[key] = made
+            return made
+        }
     }
 
     private static func key(_ label: String, _ dimensions: [(String, String)]) -> Key {

@@ -47,6 +47,6 @@ struct RouterMetrics: Sendable {
         case .halfOpen: 1
         case .open: 2
         }
-        Gauge(label: "ferry_circuit_state", dimensions: [("backend", backend)], factory: handles.factory).record(value)
+        handles.gauge("ferry_circuit_state", ("backend", backend)).record(value)
     }
 }

@@ -129,6 +129,11 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // Hummingbird's side hands reads on at the end of a read burst; one may not follow (a failed attempt
         // hands over from the backend's callback), so end the burst here.
         context.fireChannelReadComplete()
+        if quiesceHeld {
+            // The routes have the request now: they answer it, then close.
+            quiesceHeld = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
     }
 
     private var isServing: Bool {
@@ -136,16 +141,17 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return false
     }
 
+    private var isInline: Bool {
+        switch state {
+        case .reading, .serving: true
+        case .idle, .passing: false
+        }
+    }
+
     /// The exchange in flight is over: it answered (or handed its request over). Replays what was held.
     func exchangeEnded(closing: Bool, context: ChannelHandlerContext) {
         if case .serving = state { state = .idle }
-        if quiesceHeld {
-            quiesceHeld = false
-            // Handed over: the routes answer it, and close after it.
-            if unanswered > 0 { context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) } else { context.close(promise: nil) }
-            return
-        }
-        if closing {
+        if closing || quiesceHeld {
             context.close(promise: nil)
             return
         }
@@ -174,8 +180,9 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Shutting down: Hummingbird closes idle connections at once; one serving an inline answer closes after it.
-        if event is ChannelShouldQuiesceEvent, case .serving = state {
+        // Shutting down: Hummingbird closes connections it sees idle at once; one reading or serving an inline
+        // request closes after its answer (or passes the event on with the request, when it hands it over).
+        if event is ChannelShouldQuiesceEvent, isInline {
             quiesceHeld = true
             return
         }

@@ -217,4 +217,13 @@ struct TimestampsTests {
         let date = Date(timeIntervalSince1970: seconds)
         #expect(Timestamps.rfc3339(date) == formatter.string(from: date))
     }
+
+    @Test("httpDate writes an IMF-fixdate, as a POSIX DateFormatter does", arguments: [0, 951_782_400, 1_795_310_576, 1_709_164_799, 4_102_444_800, -86_401] as [Int64])
+    func httpDate(seconds: Int64) {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        #expect(Timestamps.httpDate(seconds: seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))))
+    }
 }

@@ -14,6 +14,7 @@ struct InlineChatService: Sendable {
     var limiter: ConcurrencyLimiter { gateway.limiter }
     /// Larger bodies go to the routes, which answer 413.
     let maxBodyBytes: Int
+    let dates = HTTPDateCache()
 
     /// The dialect of a request the inline path may serve; nil: the routes answer it (another endpoint, a query
     /// string, a browser's CORS request, a missing or wrong API key, `Expect: 100-continue`).

@@ -217,6 +217,7 @@ final class InlineExchange: InlineChatReceiver {
         service.gateway.logger.info("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
         var (head, body) = request.dialect.gateway.errorAnswer(for: error, requestID: requestID)
         head.headerFields[.contentLength] = String(body.readableBytes)
+        head.headerFields[.date] = service.dates.now
         head.headerFields[.server] = "Ferry"
         context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
         context.write(NIOAny(HTTPResponsePart.body(body)), promise: nil)
@@ -248,6 +249,7 @@ final class InlineExchange: InlineChatReceiver {
         var fields = HTTPFields()
         fields.reserveCapacity(8)
         fields[.contentType] = contentType
+        fields[.date] = service.dates.now
         fields[.server] = "Ferry"
         fields[GatewayHeaders.requestID] = requestID
         fields[GatewayHeaders.backend] = attempt.backend.name

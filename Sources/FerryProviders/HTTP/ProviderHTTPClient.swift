@@ -37,7 +37,7 @@ public final class ProviderHTTPClient: Sendable {
         self.configuration = configuration
         var settings = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000 + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+            timeout: .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
         )
         settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.maxConnectionsPerHost
         // AsyncHTTPClient retries a failed connection with backoff until the connect timeout, so a refused
@@ -56,7 +56,7 @@ public final class ProviderHTTPClient: Sendable {
     /// Sends a request; transport failures become ``FerryError``s that name the URL and say how to start the
     /// server (`startHint`).
     func send(_ request: HTTPClientRequest, location: ErrorLocation, startHint: String) async throws -> HTTPClientResponse {
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000)
+        let timeout = TimeAmount.nanoseconds(configuration.requestTimeout.nanoseconds)
         do {
             return try await client.execute(request, timeout: timeout)
         } catch {

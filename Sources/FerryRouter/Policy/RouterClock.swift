@@ -1,3 +1,4 @@
+import FerryCore
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -30,8 +31,7 @@ public struct SystemRouterClock: RouterClock {
     public func run<Value: Sendable>(within limit: Duration, _ operation: @escaping @Sendable () async throws -> Value) async throws -> Value? {
         let task = Task { try await operation() }
         let expiry = Expiry()
-        let parts = limit.components
-        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)) {
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(limit.nanoseconds)) {
             expiry.fired.store(true, ordering: .releasing)
             task.cancel()
         }

@@ -43,6 +43,13 @@ public struct RouteBackend: Sendable {
         return copy
     }
 
+    /// `answer` with the model it came from: the backend's own word, or the name it was asked for.
+    func named(_ answer: ChatResponse, for request: ChatRequest) -> ChatResponse {
+        var answer = answer
+        if answer.model.isEmpty { answer.model = modelName ?? request.model }
+        return answer
+    }
+
     func prepare(_ request: CompletionRequest) -> CompletionRequest {
         var copy = request
         copy.model = modelName ?? request.model

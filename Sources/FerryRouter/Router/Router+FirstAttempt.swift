@@ -17,6 +17,9 @@ public struct FirstAttempt: Sendable {
     public let backend: RouteBackend
     /// The request as this backend receives it: its model name and default sampling.
     public let request: ChatRequest
+
+    /// `answer` named as the router names the answers of its own attempts.
+    public func named(_ answer: ChatResponse) -> ChatResponse { backend.named(answer, for: request) }
 }
 
 /// A first attempt that failed in a way another attempt may fix; ``Router/routedChat(_:after:)`` and

@@ -95,8 +95,7 @@ public final class Router: LanguageModel {
     public func routedChat(_ request: ChatRequest, after prior: PriorAttempt? = nil) async throws -> RoutedAnswer<ChatResponse> {
         let route = try route(for: request.model)
         return try await attempt(route, prefixKey: RoutingStrategy.prefixKey(of: request), timeout: route.timeouts.total, after: prior) { backend in
-            var answer = try await backend.model.chat(backend.prepare(request))
-            answer.model = answer.model.isEmpty ? (backend.modelName ?? request.model) : answer.model
+            let answer = backend.named(try await backend.model.chat(backend.prepare(request)), for: request)
             self.metrics.tokens(backend: backend.name, answer.usage)
             return answer
         }

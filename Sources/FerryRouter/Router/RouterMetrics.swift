@@ -32,7 +32,7 @@ struct RouterMetrics: Sendable {
     }
 
     func ttft(backend: String, _ duration: Duration) {
-        handles.timer("ferry_ttft_seconds", ("backend", backend)).recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        handles.timer("ferry_ttft_seconds", ("backend", backend)).recordNanoseconds(duration.nanoseconds)
     }
 
     func tokens(backend: String, _ usage: Usage?) {

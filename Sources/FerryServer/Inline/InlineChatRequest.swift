@@ -6,7 +6,7 @@ import NIOCore
 struct InlineChatRequest {
     var head: HTTPRequest
     var body: ByteBuffer
-    let dialect: InlineChatDialect
+    let dialect: ChatDialect
     let received: ContinuousClock.Instant
 
     /// Whether the client asked to close the connection after the answer.

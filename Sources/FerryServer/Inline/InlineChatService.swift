@@ -18,8 +18,8 @@ struct InlineChatService: Sendable {
 
     /// The dialect of a request the inline path may serve; nil: the routes answer it (another endpoint, a query
     /// string, a browser's CORS request, a missing or wrong API key, `Expect: 100-continue`).
-    func accepts(_ head: HTTPRequest) -> InlineChatDialect? {
-        guard let dialect = InlineChatDialect(method: head.method.rawValue, path: head.path ?? "") else { return nil }
+    func accepts(_ head: HTTPRequest) -> ChatDialect? {
+        guard let dialect = ChatDialect(method: head.method.rawValue, path: head.path ?? "") else { return nil }
         let settings = gateway.settings
         if !settings.corsOrigins.isEmpty, head.headerFields[.origin] != nil { return nil }
         if head.headerFields[.expect] != nil { return nil }

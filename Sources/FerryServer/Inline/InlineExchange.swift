@@ -23,7 +23,7 @@ final class InlineExchange: InlineChatReceiver {
     private let attempt: FirstAttempt
     private let call: InlineChatCall
     private var encoder: any ChatEventEncoder
-    private let requestID = UUID().uuidString.lowercased()
+    private let requestID = GatewayHeaders.newRequestID()
 
     private var handler: InlineChatHandler?
     private var context: ChannelHandlerContext?
@@ -65,8 +65,7 @@ final class InlineExchange: InlineChatReceiver {
         guard !done, let context else { return }
         let elapsed = ContinuousClock.now - sent
         service.router.answered(attempt, after: elapsed)
-        var answer = answer
-        if answer.model.isEmpty { answer.model = attempt.request.model }
+        let answer = attempt.named(answer)
         service.router.finished(attempt, usage: answer.usage)
         var body = context.channel.allocator.buffer(capacity: 1024)
         do {
@@ -252,9 +251,7 @@ final class InlineExchange: InlineChatReceiver {
         fields[.date] = service.dates.now
         fields[.server] = "Ferry"
         fields[GatewayHeaders.requestID] = requestID
-        fields[GatewayHeaders.backend] = attempt.backend.name
-        fields[GatewayHeaders.attempts] = "1"
-        fields[GatewayHeaders.overhead] = max(.zero, (ContinuousClock.now - request.received) - waited).millisecondsText
+        GatewayHeaders.addRouting(&fields, backend: attempt.backend.name, attempts: 1, received: request.received, waited: waited)
         return HTTPResponse(status: .ok, headerFields: fields)
     }
 
@@ -280,15 +277,6 @@ final class InlineExchange: InlineChatReceiver {
         let idle = TimeAmount.nanoseconds(timeouts.idle.nanoseconds)
         guard quiet >= idle else { return arm(after: .nanoseconds((idle - quiet).nanoseconds)) }
         broken(service.router.idleTimeout(of: attempt))
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds (saturating).
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : product &+ attoseconds / 1_000_000_000
     }
 }
 

@@ -12,17 +12,7 @@ extension Gateway {
         }
         routes.head("/") { _, _ in Response(status: .ok) }
         routes.post("/api/chat") { request, context in
-            await serve(.ollama, context) {
-                let timer = OllamaStreamEncoder(kind: .chat)
-                let wire = try await decode(OllamaChatRequest.self, from: request, context: context)
-                var chat = try wire.chatRequest()
-                chat.model = routeName(chat.model)
-                let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
-                if wire.stream ?? true {
-                    return stream(try await router.routedStreamChat(chat, after: prior), encoder: OllamaStreamEncoder(kind: .chat), contentType: "application/x-ndjson", context: context)
-                }
-                return try json(try await router.routedChat(chat, after: prior), context: context) { try OllamaChatResponse($0, timings: timer.measuredTimings()) }
-            }
+            await serve(.ollama, context) { try await chat(.ollama, request, context: context) }
         }
         routes.post("/api/generate") { request, context in
             await serve(.ollama, context) {

@@ -7,15 +7,7 @@ extension Gateway {
     /// The OpenAI API: chat completions (whole and streamed), legacy completions, embeddings, models.
     func addOpenAIRoutes(to routes: Hummingbird.Router<GatewayContext>) {
         routes.post("/v1/chat/completions") { request, context in
-            await serve(.openAI, context) {
-                let wire = try await decode(OpenAIChatRequest.self, from: request, context: context)
-                let chat = try wire.chatRequest()
-                let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
-                if wire.stream == true {
-                    return stream(try await router.routedStreamChat(chat, after: prior), encoder: OpenAIStreamEncoder(kind: .chat, includeUsage: chat.includeUsage), contentType: "text/event-stream", context: context)
-                }
-                return try json(try await router.routedChat(chat, after: prior), context: context) { OpenAIChatCompletion($0) }
-            }
+            await serve(.openAI, context) { try await chat(.openAI, request, context: context) }
         }
         routes.post("/v1/completions") { request, context in
             await serve(.openAI, context) {

@@ -72,18 +72,38 @@ public struct Gateway: Sendable {
 
     /// Reads and decodes a body; malformed JSON, wrong types and oversize bodies become 4xx errors that say why.
     func decode<Value: Decodable>(_ type: Value.Type, from request: Request, context: GatewayContext) async throws -> Value {
-        let buffer: ByteBuffer
+        try WireJSON.decodeRequest(type, from: try await body(of: request, context: context).readableBytesView)
+    }
+
+    /// A request's whole body, up to the upload limit (413 beyond it).
+    func body(of request: Request, context: GatewayContext) async throws -> ByteBuffer {
         do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            return try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
             throw FerryError.tooLarge("The request body", limit: context.maxUploadSize)
         }
-        return try WireJSON.decodeRequest(type, from: buffer.readableBytesView)
+    }
+
+    /// A chat request in `dialect`, routed — going on from the first attempt the inline path made, if it handed
+    /// one over — and answered whole or streamed, as the client asked.
+    func chat(_ dialect: ChatDialect, _ request: Request, context: GatewayContext) async throws -> Response {
+        let (chat, streams) = try dialect.chatRequest(from: try await body(of: request, context: context), routeName: routeName)
+        let encoder = dialect.streamEncoder(for: chat)
+        let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
+        if streams {
+            return stream(try await router.routedStreamChat(chat, after: prior), encoder: encoder, contentType: dialect.streamContentType, context: context)
+        }
+        let routed = try await router.routedChat(chat, after: prior)
+        var buffer = ByteBuffer()
+        try dialect.write(routed.value, encoder: encoder, into: &buffer)
+        var response = Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
+        Self.addRoutingHeaders(&response.headers, routed, context: context)
+        return response
     }
 
     /// Runs `body`; any error becomes a response in the client's dialect.
     func serve(_ dialect: GatewayDialect, _ context: GatewayContext, _ body: () async throws -> Response) async -> Response {
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = GatewayHeaders.newRequestID()
         do {
             var response = try await body()
             response.headers[GatewayHeaders.requestID] = requestID
@@ -112,10 +132,7 @@ public struct Gateway: Sendable {
     }
 
     static func addRoutingHeaders<Value>(_ headers: inout HTTPFields, _ routed: RoutedAnswer<Value>, context: GatewayContext) {
-        headers[GatewayHeaders.backend] = routed.backend
-        headers[GatewayHeaders.attempts] = String(routed.attempts)
-        let own = max(.zero, (ContinuousClock.now - context.received) - routed.waited)
-        headers[GatewayHeaders.overhead] = own.millisecondsText
+        GatewayHeaders.addRouting(&headers, backend: routed.backend, attempts: routed.attempts, received: context.received, waited: routed.waited)
     }
 
     /// A streamed answer: the router's events, written by `encoder` as they come. The router has already passed

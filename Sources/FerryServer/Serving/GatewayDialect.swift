@@ -53,4 +53,15 @@ enum GatewayHeaders {
     /// Internal, between the inline path and the routes: the token of a first attempt the inline path made (see
     /// ``PriorAttempts``). Removed from every client request before it reaches a route.
     static let priorAttempt = HTTPField.Name("x-ferry-prior-attempt")!
+
+    /// A new request id (a random UUID, lowercase).
+    static func newRequestID() -> String { UUID().uuidString.lowercased() }
+
+    /// `x-ferry-backend`, `x-ferry-attempts` and `x-ferry-overhead-ms`: the request's time since `received`
+    /// without the `waited` for backends.
+    static func addRouting(_ headers: inout HTTPFields, backend: String, attempts: Int, received: ContinuousClock.Instant, waited: Duration) {
+        headers[Self.backend] = backend
+        headers[Self.attempts] = String(attempts)
+        headers[Self.overhead] = max(.zero, (ContinuousClock.now - received) - waited).millisecondsText
+    }
 }

@@ -88,7 +88,7 @@ extension SimServer {
             let embedding = try validated { try wire.embeddingRequest() }
             let model = try resolveModel(embedding.model, admission: admission)
             let elapsed = ContinuousClock.now - begun
-            return try json(OllamaEmbedResponse(embed(embedding, model: model), totalDuration: elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000))
+            return try json(OllamaEmbedResponse(embed(embedding, model: model), totalDuration: elapsed.nanoseconds))
         }
         router.post("/api/embeddings") { request, context -> Response in
             let admission = try await admitInference(context)

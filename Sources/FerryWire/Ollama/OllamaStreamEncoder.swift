@@ -73,14 +73,9 @@ public struct OllamaStreamEncoder: Sendable {
         let now = ContinuousClock.now
         let first = firstToken ?? now
         return OllamaTimings(
-            total: Self.nanoseconds(now - begun), load: 0,
-            promptEval: Self.nanoseconds(first - begun), eval: Self.nanoseconds(now - first)
+            total: (now - begun).nanoseconds, load: 0,
+            promptEval: (first - begun).nanoseconds, eval: (now - first).nanoseconds
         )
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let parts = duration.components
-        return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
     }
 
     private func write<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {

@@ -2,13 +2,13 @@ import FerryCore
 import FerryWire
 import NIOCore
 
-/// What the inline path does differently for each client dialect: reading the request, writing a whole answer,
-/// and the stream's encoder and content type — the same types and conversions the routes use.
-enum InlineChatDialect {
+/// A chat request's client dialect, for the routes and the inline path alike: reading the request, writing a whole
+/// answer, and the stream's encoder and content type.
+enum ChatDialect {
     case openAI
     case ollama
 
-    /// The dialect of a chat request the inline path serves: `POST /v1/chat/completions` or `POST /api/chat`.
+    /// The dialect of a chat request: `POST /v1/chat/completions` or `POST /api/chat`.
     init?(method: String, path: String) {
         guard method == "POST" else { return nil }
         switch path {
@@ -39,8 +39,7 @@ enum InlineChatDialect {
         }
     }
 
-    /// The encoder of a streamed answer; for Ollama it also times the whole answer (created when the request is
-    /// read, like the route's).
+    /// The encoder of a streamed answer; for Ollama it also times the whole answer (from when it is made).
     func streamEncoder(for request: ChatRequest) -> any ChatEventEncoder {
         switch self {
         case .openAI: OpenAIStreamEncoder(kind: .chat, includeUsage: request.includeUsage)

@@ -5,6 +5,13 @@ extension Duration {
         return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
     }
 
+    /// Whole nanoseconds, saturating at `Int64.max` (for NIO's `TimeAmount`, timers and Ollama's durations).
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? (seconds < 0 ? .min : .max) : product &+ attoseconds / 1_000_000_000
+    }
+
     /// Seconds as a floating-point number.
     public var seconds: Double {
         let parts = components

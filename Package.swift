@@ -174,7 +174,14 @@ let package = Package(
         ),
         .testTarget(
             name: "FerryProvidersTests",
-            dependencies: ["FerryProviders", "FerrySim", "FerryWire", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "FerryProviders", "FerrySim", "FerryWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -24,14 +24,16 @@ public final class ProviderHTTPClient: Sendable {
         /// Connections opened to one backend at most. Every stream in flight holds one, so this bounds the concurrent
         /// requests to a backend: beyond it, requests wait for a connection (up to the connect timeout).
         public var maxConnectionsPerHost = 1024
+        /// How long an idle keep-alive connection is kept open.
+        public var idleTimeout: Duration = .seconds(60)
 
         public init() {}
     }
 
     public let configuration: Configuration
     let client: HTTPClient
-    /// The client's event loops, for ``InlineChatCall/canStart(on:)``.
-    let eventLoops: Set<ObjectIdentifier>
+    /// The inline path's connections (plain-HTTP chat requests sent from an event loop), on the same event loops.
+    let inline: InlineConnectionPool
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -40,16 +42,18 @@ public final class ProviderHTTPClient: Sendable {
             timeout: .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
         )
         settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.maxConnectionsPerHost
+        settings.connectionPool.idleTimeout = .nanoseconds(configuration.idleTimeout.nanoseconds)
         // AsyncHTTPClient retries a failed connection with backoff until the connect timeout, so a refused
         // connection (vLLM down) would cost the whole timeout before the router could fall back. Only the router
         // retries: fail at once.
         settings.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
-        eventLoops = Set(client.eventLoopGroup.makeIterator().map { ObjectIdentifier($0) })
+        inline = InlineConnectionPool(group: client.eventLoopGroup, configuration: configuration)
     }
 
     /// Closes the pooled connections. Call once, when nothing uses the client any more.
     public func shutdown() async throws {
+        await inline.shutdown()
         try await client.shutdown()
     }
 

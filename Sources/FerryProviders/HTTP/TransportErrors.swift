@@ -24,13 +24,23 @@ enum TransportErrors {
                     hint: "raise http.max_connections_per_host (each stream in flight holds a connection), or add a replica"
                 )
             case .connectTimeout:
-                return FerryError(code: .timeout, message: "Connecting to \(url) timed out", location: location, hint: "check that the server is up and reachable from here; \(startHint)")
+                return connectTimedOut(url, location: location, startHint: startHint)
             case .deadlineExceeded:
                 return FerryError(code: .timeout, message: "The request to \(url) took longer than its deadline", location: location, hint: "raise the request timeout, or ask for fewer tokens")
             case .readTimeout:
                 return FerryError(code: .timeout, message: "\(url) stopped sending data", location: location, hint: "the server may be overloaded or stuck; check its logs")
             case .remoteConnectionClosed:
-                return FerryError(code: .connectionFailed, message: "\(url) closed the connection before answering", location: location, hint: "the server may have crashed or restarted; check its logs")
+                return closedBeforeAnswer(url, location: location)
+            default:
+                break
+            }
+        }
+        if let channel = error as? ChannelError {
+            switch channel {
+            case .connectTimeout:
+                return connectTimedOut(url, location: location, startHint: startHint)
+            case .ioOnClosedChannel, .eof, .alreadyClosed:
+                return closedBeforeAnswer(url, location: location)
             default:
                 break
             }
@@ -52,6 +62,14 @@ enum TransportErrors {
             return FerryError(code: .connectionFailed, message: "\(url) reset the connection", location: location, hint: "the server may have crashed or dropped the request; check its logs")
         }
         return FerryError(code: .connectionFailed, message: "Could not talk to \(url): \(text)", location: location, hint: startHint.isEmpty ? "check the URL and that the server is up" : startHint)
+    }
+
+    private static func connectTimedOut(_ url: String, location: ErrorLocation, startHint: String) -> FerryError {
+        FerryError(code: .timeout, message: "Connecting to \(url) timed out", location: location, hint: "check that the server is up and reachable from here; \(startHint)")
+    }
+
+    private static func closedBeforeAnswer(_ url: String, location: ErrorLocation) -> FerryError {
+        FerryError(code: .connectionFailed, message: "\(url) closed the connection before answering", location: location, hint: "the server may have crashed or restarted; check its logs")
     }
 
     private static func unresolvable(host: String, location: ErrorLocation) -> FerryError {

@@ -2,24 +2,26 @@ import AsyncHTTPClient
 import FerryCore
 import FerryWire
 import NIOCore
-import NIOHTTP1
 
-/// One chat request to an HTTP backend, ready to be sent from an event loop: a pooled connection of that same loop
-/// carries it when one is idle, and the answer is decoded on that loop, so no task is made and, most of the time,
-/// no thread crossed.
+/// One chat request to a plain-HTTP backend, ready to be sent from an event loop: a keep-alive connection of that
+/// same loop carries it, and the answer is decoded on that loop — no task is made and no thread crossed.
 ///
 /// ```swift
-/// if let call = try provider.inlineChat(request, stream: false) {
+/// if let call = try provider.inlineChat(request, stream: false), call.canStart(on: channel.eventLoop) {
 ///     let task = call.start(on: channel.eventLoop, receiver: exchange)
-///     // exchange.received(answer:) or exchange.failed(_:) follows on channel.eventLoop; task.cancel() stops it
+///     // exchange.received(answer:) or exchange.failed(_:) follows on channel.eventLoop; task.cancelCall() stops it
 /// }
 /// ```
 public struct InlineChatCall: Sendable {
-    let http: ProviderHTTPClient
-    let request: HTTPClient.Request
+    let pool: InlineConnectionPool
+    let upstream: InlineUpstream
+    /// The request's JSON body.
+    let body: ByteBuffer
     public let location: ErrorLocation
     let startHint: String
     let readError: BackendClient.ErrorReader
+    /// The most bytes read from a whole answer or an error body.
+    let maxBodyBytes: Int
     /// Reads a whole answer.
     let answer: @Sendable (ByteBuffer, ErrorLocation) throws -> ChatResponse
     /// Reads a stream (nil: a whole answer is asked for).
@@ -28,20 +30,25 @@ public struct InlineChatCall: Sendable {
     /// Whether the backend streams its answer.
     public var streams: Bool { parser != nil }
 
-    /// Sends the request on `eventLoop` (which must belong to the client's event loop group); everything the
-    /// receiver hears comes on that loop.
-    public func start(on eventLoop: any EventLoop, receiver: some InlineChatReceiver) -> InlineChatTask {
-        let delegate = InlineChatDelegate(call: self, eventLoop: eventLoop, receiver: receiver)
-        // The loop is preferred for the connection, not required: AsyncHTTPClient closes connections opened for a
-        // required loop as soon as they fall idle, which would cost a connect per request under load.
-        let task = http.client.execute(request: request, delegate: delegate, eventLoop: .delegate(on: eventLoop))
-        return InlineChatTask(cancel: { task.cancel() })
+    /// Whether the call can be sent from `eventLoop` now: it is one of the client's loops (the gateway and the
+    /// client share the process's event loops unless configured otherwise), and a connection to the backend is
+    /// idle there or may be opened.
+    public func canStart(on eventLoop: any EventLoop) -> Bool {
+        pool.connections(on: eventLoop)?.hasRoom(for: upstream) ?? false
     }
 
-    /// Whether `eventLoop` is one the client can send from (the gateway and the client share the process's
-    /// event loops unless configured otherwise).
-    public func canStart(on eventLoop: any EventLoop) -> Bool {
-        http.eventLoops.contains(ObjectIdentifier(eventLoop))
+    /// Sends the request from `eventLoop` (see ``canStart(on:)``); everything the receiver hears comes on that loop.
+    public func start(on eventLoop: any EventLoop, receiver: some InlineChatReceiver) -> InlineChatTask {
+        guard let connections = pool.connections(on: eventLoop) else {
+            receiver.failed(FerryError(
+                code: .unsupported, message: "An inline call was started on an event loop its HTTP client does not use", location: location,
+                hint: "report it: the gateway checks canStart(on:) first"
+            ))
+            return InlineChatTask(cancel: {})
+        }
+        let reader = InlineChatReader(call: self, connections: connections, receiver: receiver)
+        reader.start()
+        return InlineChatTask(cancel: reader.cancel)
     }
 
     func transportError(_ error: any Error) -> FerryError {
@@ -49,9 +56,9 @@ public struct InlineChatCall: Sendable {
     }
 }
 
-/// A started ``InlineChatCall``.
-public struct InlineChatTask: Sendable {
-    let cancel: @Sendable () -> Void
+/// A started ``InlineChatCall``; use it on the loop the call was started on.
+public struct InlineChatTask {
+    let cancel: () -> Void
 
     /// Stops the call: the receiver hears `failed` with a cancellation, unless it already heard the end.
     public func cancelCall() { cancel() }

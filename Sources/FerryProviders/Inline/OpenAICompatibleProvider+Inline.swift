@@ -4,10 +4,10 @@ import NIOCore
 
 extension OpenAICompatibleProvider: InlineChatBackend {
     public func inlineChat(_ request: ChatRequest, stream: Bool) throws -> InlineChatCall? {
-        guard let template = inlineChatRequest, let model = modelWithoutAsking(request.model) else { return nil }
+        guard let upstream = inlineChatUpstream, let model = modelWithoutAsking(request.model) else { return nil }
         let location = backend.location("/v1/chat/completions", model: model)
         return try backend.inlineCall(
-            template, path: "/v1/chat/completions", body: OpenAIChatRequest(request.with(model: model), stream: stream), model: model,
+            upstream, path: "/v1/chat/completions", body: OpenAIChatRequest(request.with(model: model), stream: stream), model: model,
             parser: stream ? OpenAIStreamParser(kind: .chat, location: location) : nil
         ) { body, location in
             try WireJSON.decode(OpenAIChatCompletion.self, from: body.readableBytesView, location: location).chatResponse(location: location)

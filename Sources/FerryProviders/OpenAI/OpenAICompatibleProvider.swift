@@ -23,9 +23,8 @@ public struct OpenAICompatibleProvider: HTTPLanguageModel {
     /// The model used when a request asks for `auto` or names none (nil: ask the server).
     public let defaultModel: String?
     let backend: BackendClient
-    /// `POST /v1/chat/completions` for the inline path, made once (nil: the URL does not parse; the async path
-    /// then says why).
-    let inlineChatRequest: HTTPClient.Request?
+    /// Where the inline path sends `POST /v1/chat/completions`, made once (nil: HTTPS, served by the routes).
+    let inlineChatUpstream: InlineUpstream?
 
     public init(
         name: String,
@@ -52,7 +51,7 @@ public struct OpenAICompatibleProvider: HTTPLanguageModel {
                 return FerryError.upstream(status: status, message: BackendClient.text(of: body), location: location, retryAfter: retryAfter)
             }
         )
-        inlineChatRequest = backend.inlineRequest("/v1/chat/completions")
+        inlineChatUpstream = backend.inlineUpstream("/v1/chat/completions")
     }
 
     public func streamChat(_ request: ChatRequest) async throws -> ChatEventStream {

@@ -1,0 +1,39 @@
+import NIOCore
+import NIOHTTP1
+
+/// Where an inline call goes: a plain-HTTP backend's host and port, and the head of `POST path` with the backend's
+/// headers, made once per provider. Its identity keys the pooled connections, so calls of one provider share them.
+final class InlineUpstream: Sendable {
+    let host: String
+    let port: Int
+    /// The request head without `content-length` (added per request).
+    let head: HTTPRequestHead
+
+    /// nil for what the inline path does not send itself: HTTPS backends (they go through the routes and
+    /// AsyncHTTPClient, where TLS is), and headers that could not be sent as given (a line break in a value).
+    init?(endpoint: BackendEndpoint, path: String, headers: [(String, String)]) {
+        let root = endpoint.root
+        guard root.lowercased().hasPrefix("http://") else { return nil }
+        let afterScheme = root.dropFirst("http://".count)
+        let authority = afterScheme.prefix { $0 != "/" }
+        let prefix = afterScheme.dropFirst(authority.count)
+        let unsendable = { (text: String) in text.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" } }
+        guard !authority.isEmpty, !headers.contains(where: { unsendable($0.0) || unsendable($0.1) }) else { return nil }
+        host = endpoint.host
+        port = endpoint.port ?? 80
+        var fields = HTTPHeaders()
+        fields.reserveCapacity(4 + headers.count)
+        fields.add(name: "host", value: String(authority))
+        fields.add(name: "accept", value: "application/json, text/event-stream, application/x-ndjson")
+        fields.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { fields.add(name: name, value: value) }
+        head = HTTPRequestHead(version: .http1_1, method: .POST, uri: prefix + path, headers: fields)
+    }
+
+    /// The head of a request whose body is `length` bytes.
+    func head(length: Int) -> HTTPRequestHead {
+        var head = head
+        head.headers.add(name: "content-length", value: String(length))
+        return head
+    }
+}

@@ -55,7 +55,7 @@ enum GatewayHeaders {
     static let priorAttempt = HTTPField.Name("x-ferry-prior-attempt")!
 
     /// A new request id (a random UUID, lowercase).
-    static func newRequestID() -> String { UUID().uuidString.lowercased() }
+    static func newRequestID() -> String { RequestIDs.next() }
 
     /// `x-ferry-backend`, `x-ferry-attempts` and `x-ferry-overhead-ms`: the request's time since `received`
     /// without the `waited` for backends.

@@ -118,14 +118,18 @@ struct JSONScanner {
     mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII is valid UTF-8 as it is; only other text needs checking.
+                if ascii { return String(decoding: raw, as: UTF8.self) }
                 guard let text = String(validating: raw, as: UTF8.self) else { throw Miss() }
                 return text
             }
+            ascii = ascii && byte < 0x80
             if byte == UInt8(ascii: "\\") {
                 index = start
                 return try escapedString()

@@ -41,48 +41,70 @@ public struct SSEDecoder: Sendable {
     /// Feeds a chunk of bytes; calls `onEvent` for every event it completes.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes, _ onEvent: (ServerSentEvent) throws -> Void) throws
     where Bytes.Element == UInt8 {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                if lastWasCR {
-                    lastWasCR = false
+        let fed = try bytes.withContiguousStorageIfAvailable { try feed(UnsafeRawBufferPointer($0), onEvent) }
+        if fed == nil { try Array(bytes).withUnsafeBytes { try feed($0, onEvent) } }
+    }
+
+    /// Feeds raw bytes: each line is found by scanning for its end, and handled where it lies in the chunk unless
+    /// it began in an earlier one (then it is gathered in `line` first).
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ onEvent: (ServerSentEvent) throws -> Void) throws {
+        var start = 0
+        while start < bytes.count {
+            if lastWasCR {
+                lastWasCR = false
+                if bytes[start] == UInt8(ascii: "\n") {
+                    start += 1
                     continue
                 }
-                try endLine(onEvent)
-            case UInt8(ascii: "\r"):
-                lastWasCR = true
-                try endLine(onEvent)
-            default:
-                lastWasCR = false
-                line.append(byte)
-                if line.count > maxEventBytes {
+            }
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r") { end += 1 }
+            let part = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            guard end < bytes.count else {
+                guard line.count + part.count <= maxEventBytes else {
                     throw FerryError.tooLarge("A server-sent event line", limit: maxEventBytes)
                 }
+                line.append(contentsOf: part)
+                return
             }
+            lastWasCR = bytes[end] == UInt8(ascii: "\r")
+            if line.isEmpty {
+                guard part.count <= maxEventBytes else { throw FerryError.tooLarge("A server-sent event line", limit: maxEventBytes) }
+                try endLine(part, onEvent)
+            } else {
+                line.append(contentsOf: part)
+                guard line.count <= maxEventBytes else { throw FerryError.tooLarge("A server-sent event line", limit: maxEventBytes) }
+                try endLine(line, onEvent)
+                line.removeAll(keepingCapacity: true)
+            }
+            start = end + 1
         }
     }
 
     /// Ends the stream: an event whose final blank line never came is still delivered, when it has data.
     public mutating func finish(_ onEvent: (ServerSentEvent) throws -> Void) throws {
-        if !line.isEmpty { try endLine(onEvent) }
-        try endLine(onEvent)
+        if !line.isEmpty {
+            try endLine(line, onEvent)
+            line.removeAll(keepingCapacity: true)
+        }
+        try endLine(EmptyCollection<UInt8>(), onEvent)
     }
 
-    private mutating func endLine(_ onEvent: (ServerSentEvent) throws -> Void) throws {
+    private mutating func endLine<Line: Collection<UInt8>>(_ whole: Line, _ onEvent: (ServerSentEvent) throws -> Void) throws {
+        var line = whole[...]
         if atStreamStart {
             atStreamStart = false
-            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
         }
-        defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty {
             try dispatch(onEvent)
             return
         }
-        if line[0] == UInt8(ascii: ":") { return }
+        if line.first == UInt8(ascii: ":") { return }
         let colon = line.firstIndex(of: UInt8(ascii: ":"))
         let nameEnd = colon ?? line.endIndex
         var valueStart = colon.map { line.index(after: $0) } ?? line.endIndex
-        if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart = line.index(after: valueStart) }
         let name = line[..<nameEnd]
         let value = line[valueStart...]
         if name.elementsEqual("data".utf8) {

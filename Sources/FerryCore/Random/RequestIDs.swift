@@ -1,0 +1,35 @@
+import Synchronization
+
+/// Request ids: random version-4 UUIDs in lowercase, drawn from a generator seeded once from the system's random
+/// source — unique like `UUID()`, without its system call and string conversions on every request.
+///
+/// ```swift
+/// let id = RequestIDs.next()  // e.g. "0f8b6c1e-4a2d-4e7f-9b1c-2d3e4f5a6b7c"
+/// ```
+public enum RequestIDs {
+    private static let generator = Mutex(SplitMix64(seed: UInt64.random(in: .min ... .max)))
+
+    /// A new id.
+    public static func next() -> String {
+        let (high, low) = generator.withLock { ($0.next(), $0.next()) }
+        return format(high: high & 0xFFFF_FFFF_FFFF_0FFF | 0x4000, low: low & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000)
+    }
+
+    /// 128 bits as `8-4-4-4-12` lowercase hex digits, most significant first.
+    public static func format(high: UInt64, low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 36) { text in
+            let digits: StaticString = "0123456789abcdef"
+            var at = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    text[at] = UInt8(ascii: "-")
+                    at += 1
+                }
+                let word = nibble < 16 ? high : low
+                text[at] = digits.utf8Start[Int((word >> UInt64(60 - 4 * (nibble & 15))) & 0xF)]
+                at += 1
+            }
+            return at
+        }
+    }
+}

@@ -30,6 +30,7 @@ struct InlineChatCallTests {
             default: break
             }
         }
+        func received(text: UnsafeRawBufferPointer) { events.append(.textDelta(String(decoding: text, as: UTF8.self))) }
         func endOfPart() -> EventLoopFuture<Void>? { nil }
         func failed(_ error: FerryError) { outcome.succeed(.failure(error)) }
     }

@@ -65,7 +65,7 @@ final class InlineChatReader<Receiver: InlineChatReceiver>: InlineResponseReader
             return nil
         }
         do {
-            try parser!.feed(part) { receiver.received(event: $0) }
+            try parser!.feed(part, text: { receiver.received(text: $0) }) { receiver.received(event: $0) }
         } catch {
             receiver.received(event: .error(call.transportError(error)))
         }

@@ -9,6 +9,9 @@ import NIOCore
 public protocol InlineChatReceiver: AnyObject {
     func received(answer: ChatResponse)
     func received(event: ChatEvent)
+    /// A text delta as ASCII bytes that need no JSON escaping (see ``ChatStreamParser/feed(_:text:_:)``), valid
+    /// only during the call: what `received(event: .textDelta(…))` would say, with no string made.
+    func received(text: UnsafeRawBufferPointer)
     /// Every event of the body part just read has been handed over; the next part is read when the returned
     /// future completes (backpressure from the client's connection), or at once for nil.
     func endOfPart() -> EventLoopFuture<Void>?

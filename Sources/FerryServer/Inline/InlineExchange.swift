@@ -91,7 +91,7 @@ final class InlineExchange: InlineChatReceiver {
         do {
             try encoder.encode(event, into: &pending)
         } catch {
-            return broken(.streamInterrupted("an event could not be written: \(error)", location: call.location))
+            return couldNotWrite(error)
         }
         switch event {
         case .finish(let end):
@@ -104,6 +104,17 @@ final class InlineExchange: InlineChatReceiver {
             end()
         default:
             break
+        }
+    }
+
+    func received(text: UnsafeRawBufferPointer) {
+        guard !done else { return }
+        guard committed else { return received(event: .textDelta(String(decoding: text, as: UTF8.self))) }
+        lastEvent = .now()
+        do {
+            try encoder.encode(text: text, into: &pending)
+        } catch {
+            couldNotWrite(error)
         }
     }
 
@@ -166,6 +177,10 @@ final class InlineExchange: InlineChatReceiver {
             pending = context.channel.allocator.buffer(capacity: pending.capacity)
         }
         if flushing { context.flush() }
+    }
+
+    private func couldNotWrite(_ error: any Error) {
+        broken(.streamInterrupted("an event could not be written: \(error)", location: call.location))
     }
 
     /// A committed stream failed: the error goes in-band, the stream ends, then the call is stopped.

@@ -12,8 +12,18 @@ import NIOCore
 public protocol ChatStreamParser: Sendable {
     /// Feeds one chunk of the body.
     mutating func feed(_ chunk: ByteBuffer, _ emit: (ChatEvent) throws -> Void) throws
+    /// Feeds one chunk of the body; a text delta the parser can hand over without making a string goes to `text`
+    /// instead of `emit`: ASCII bytes that need no JSON escaping (no quote, backslash or control character),
+    /// valid only during the call. Parsers that cannot do this emit every text delta as ``ChatEvent/textDelta(_:)``.
+    mutating func feed(_ chunk: ByteBuffer, text: (UnsafeRawBufferPointer) throws -> Void, _ emit: (ChatEvent) throws -> Void) throws
     /// Ends the body: emits the finish, or an interruption error when the stream was cut short.
     mutating func finish(_ emit: (ChatEvent) throws -> Void) throws
+}
+
+extension ChatStreamParser {
+    public mutating func feed(_ chunk: ByteBuffer, text: (UnsafeRawBufferPointer) throws -> Void, _ emit: (ChatEvent) throws -> Void) throws {
+        try feed(chunk, emit)
+    }
 }
 
 /// An OpenAI-compatible SSE body (chat or legacy completion).
@@ -27,6 +37,10 @@ public struct OpenAIStreamParser: ChatStreamParser {
 
     public mutating func feed(_ chunk: ByteBuffer, _ emit: (ChatEvent) throws -> Void) throws {
         try framing.feed(chunk) { event in try decoder.decode(event.data, emit) }
+    }
+
+    public mutating func feed(_ chunk: ByteBuffer, text: (UnsafeRawBufferPointer) throws -> Void, _ emit: (ChatEvent) throws -> Void) throws {
+        try framing.feed(chunk) { event in try decoder.decode(event.data, text: text, emit) }
     }
 
     public mutating func finish(_ emit: (ChatEvent) throws -> Void) throws {

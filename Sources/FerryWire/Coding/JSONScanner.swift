@@ -140,6 +140,23 @@ struct JSONScanner {
         throw Miss()
     }
 
+    /// The range of a string's contents in the input, for a string whose bytes are its text as they stand:
+    /// ASCII, no escapes, no control characters. Any other string is a miss (the caller falls back).
+    mutating func plainString() throws -> Range<Int> {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return start..<(index - 1)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { throw Miss() }
+            index += 1
+        }
+        throw Miss()
+    }
+
     mutating func optionalString() throws -> String? {
         skipNull() ? nil : try string()
     }

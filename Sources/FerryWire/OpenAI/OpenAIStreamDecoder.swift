@@ -32,6 +32,22 @@ public struct OpenAIStreamDecoder: Sendable {
     /// Decodes one event's data.
     public mutating func decode(_ data: [UInt8], _ emit: (ChatEvent) throws -> Void) throws {
         guard !isEnded else { return }
+        try decodeChunk(data, emit)
+    }
+
+    /// Decodes one event's data; a chat chunk that only adds plain text (see
+    /// ``OpenAIChatCompletionChunk/plainText(in:)``) goes to `text` as its bytes instead of to `emit` as a
+    /// `.textDelta` — nothing is made for it.
+    public mutating func decode(_ data: [UInt8], text: (UnsafeRawBufferPointer) throws -> Void, _ emit: (ChatEvent) throws -> Void) throws {
+        guard !isEnded else { return }
+        if kind == .chat, started, let range = OpenAIChatCompletionChunk.plainText(in: data) {
+            try data.withUnsafeBytes { try text(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            return
+        }
+        try decodeChunk(data, emit)
+    }
+
+    private mutating func decodeChunk(_ data: [UInt8], _ emit: (ChatEvent) throws -> Void) throws {
         if data.elementsEqual("[DONE]".utf8) {
             try end(emit)
             return

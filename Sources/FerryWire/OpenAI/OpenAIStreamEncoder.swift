@@ -15,6 +15,8 @@ public struct OpenAIStreamEncoder: Sendable {
     private var id = ""
     private var model = ""
     private var created = 0
+    /// A chat text chunk's bytes before and after its text, made from the first one written after the start.
+    private var textFrame: (before: [UInt8], after: [UInt8])?
 
     public init(kind: OpenAIStreamDecoder.Kind, includeUsage: Bool) {
         self.kind = kind
@@ -27,6 +29,7 @@ public struct OpenAIStreamEncoder: Sendable {
             id = start.id
             model = start.model
             created = start.created
+            textFrame = nil
             if kind == .chat { try writeChat(.init(role: "assistant", content: ""), finishReason: nil, into: &buffer) }
         case .textDelta(let text):
             switch kind {
@@ -58,6 +61,27 @@ public struct OpenAIStreamEncoder: Sendable {
         case .error(let error):
             try write(OpenAIChatCompletionChunk(error: OpenAIErrorDetail(error)), into: &buffer)
         }
+    }
+
+    /// A chat text chunk written around bytes that need no escaping. The frame is the chunk of an empty text split
+    /// where the text goes, so the bytes are those ``encode(_:into:)`` writes for `.textDelta`.
+    public mutating func encode(text: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) throws {
+        guard kind == .chat else { return try encode(.textDelta(String(decoding: text, as: UTF8.self)), into: &buffer) }
+        if textFrame == nil { textFrame = try makeTextFrame() }
+        guard let frame = textFrame else { return try encode(.textDelta(String(decoding: text, as: UTF8.self)), into: &buffer) }
+        buffer.writeBytes(frame.before)
+        buffer.writeBytes(text)
+        buffer.writeBytes(frame.after)
+    }
+
+    private func makeTextFrame() throws -> (before: [UInt8], after: [UInt8])? {
+        var empty = ByteBuffer()
+        try writeChat(.init(content: ""), finishReason: nil, into: &empty)
+        let bytes = Array(empty.readableBytesView)
+        let marker = Array("\"content\":\"\"".utf8)
+        guard let at = bytes.indices.first(where: { bytes[$0...].starts(with: marker) }) else { return nil }
+        let split = at + marker.count - 1
+        return (Array(bytes[..<split]), Array(bytes[split...]))
     }
 
     private func writeChat(_ delta: OpenAIChatCompletionChunk.Delta, finishReason: String?, into buffer: inout ByteBuffer) throws {

@@ -7,4 +7,11 @@ public enum NDJSONEncoder {
         buffer.writeBytes(json)
         buffer.writeStaticString("\n")
     }
+
+    /// Writes `value` as one line of compact JSON, straight into the buffer (the hand-written writer when the type
+    /// has one).
+    public static func writeLine(_ value: some Encodable, into buffer: inout ByteBuffer) throws {
+        try WireJSON.encode(value, into: &buffer)
+        buffer.writeStaticString("\n")
+    }
 }

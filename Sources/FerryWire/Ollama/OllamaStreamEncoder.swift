@@ -79,6 +79,6 @@ public struct OllamaStreamEncoder: Sendable {
     }
 
     private func write<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {
-        NDJSONEncoder.writeLine(try WireJSON.encode(value), into: &buffer)
+        try NDJSONEncoder.writeLine(value, into: &buffer)
     }
 }

@@ -43,28 +43,37 @@ public struct BackendEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The full URL of `path` (which starts with `/`).
     public func url(_ path: String) -> String { root + path }
 
+    /// The root without its scheme: `host[:port][/prefix]`.
+    private var afterScheme: Substring {
+        root.range(of: "://").map { root[$0.upperBound...] } ?? Substring(root)
+    }
+
+    /// `host[:port]`, as written.
+    public var authority: String { String(afterScheme.prefix { $0 != "/" }) }
+
+    /// The path before every request path (`/proxy` in `http://gpu-box:8000/proxy/v1`), or empty.
+    public var pathPrefix: String { String(afterScheme.drop { $0 != "/" }) }
+
+    /// Whether the scheme is `https`.
+    public var isHTTPS: Bool { root.lowercased().hasPrefix("https://") }
+
     /// The host, for messages.
     public var host: String {
-        let afterScheme = root.range(of: "://").map { root[$0.upperBound...] } ?? Substring(root)
-        let authority = afterScheme.prefix { $0 != "/" }
+        let authority = authority
         if authority.hasPrefix("[") { return String(authority.prefix { $0 != "]" }.dropFirst()) }
         return String(authority.prefix { $0 != ":" })
     }
 
     /// The port, when the URL names one.
     public var port: Int? {
-        let afterScheme = root.range(of: "://").map { root[$0.upperBound...] } ?? Substring(root)
-        let authority = afterScheme.prefix { $0 != "/" }
+        let authority = authority
         guard let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") else { return nil }
         return Int(authority[authority.index(after: colon)...])
     }
 
     /// `host:port` (the port the URL names, or its scheme's default), for replica names.
     public var hostAndPort: String {
-        let afterScheme = root.range(of: "://").map { root[$0.upperBound...] } ?? Substring(root)
-        let authority = String(afterScheme.prefix { $0 != "/" })
-        if port != nil { return authority }
-        return authority + (root.lowercased().hasPrefix("https") ? ":443" : ":80")
+        port != nil ? authority : authority + (isHTTPS ? ":443" : ":80")
     }
 
     public var description: String { root }

@@ -80,11 +80,14 @@ public final class ProviderHTTPClient: Sendable {
         }
     }
 
+    /// What every request accepts: JSON answers and the three streaming formats' content.
+    static let accept = "application/json, text/event-stream, application/x-ndjson"
+
     /// A JSON request to `url`, with the given headers (keys are sent, never logged).
     static func jsonRequest(_ url: String, method: HTTPMethod = .POST, body: ByteBuffer? = nil, headers: [(String, String)]) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = method
-        request.headers.add(name: "accept", value: "application/json, text/event-stream, application/x-ndjson")
+        request.headers.add(name: "accept", value: accept)
         if let body {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(body)

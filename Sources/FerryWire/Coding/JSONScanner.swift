@@ -116,42 +116,39 @@ struct JSONScanner {
     // MARK: Values
 
     mutating func string() throws -> String {
+        guard let (range, ascii) = try unescapedString() else { return try escapedString() }
+        let raw = UnsafeBufferPointer(rebasing: bytes[range])
+        // ASCII is valid UTF-8 as it is; only other text needs checking.
+        if ascii { return String(decoding: raw, as: UTF8.self) }
+        guard let text = String(validating: raw, as: UTF8.self) else { throw Miss() }
+        return text
+    }
+
+    /// The range of a string's contents in the input, for a string whose bytes are its text as they stand:
+    /// ASCII, no escapes, no control characters. Any other string is a miss (the caller falls back).
+    mutating func plainString() throws -> Range<Int> {
+        guard let (range, ascii) = try unescapedString(), ascii else { throw Miss() }
+        return range
+    }
+
+    /// Reads a string without escapes: its contents' range, and whether they are ASCII; nil, positioned back at the
+    /// start of the contents, for a string with escapes. A control character is a miss.
+    private mutating func unescapedString() throws -> (Range<Int>, ascii: Bool)? {
         try expect(UInt8(ascii: "\""))
         let start = index
         var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                // ASCII is valid UTF-8 as it is; only other text needs checking.
-                if ascii { return String(decoding: raw, as: UTF8.self) }
-                guard let text = String(validating: raw, as: UTF8.self) else { throw Miss() }
-                return text
+                return (start..<(index - 1), ascii)
             }
-            ascii = ascii && byte < 0x80
             if byte == UInt8(ascii: "\\") {
                 index = start
-                return try escapedString()
+                return nil
             }
             if byte < 0x20 { throw Miss() }
-            index += 1
-        }
-        throw Miss()
-    }
-
-    /// The range of a string's contents in the input, for a string whose bytes are its text as they stand:
-    /// ASCII, no escapes, no control characters. Any other string is a miss (the caller falls back).
-    mutating func plainString() throws -> Range<Int> {
-        try expect(UInt8(ascii: "\""))
-        let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return start..<(index - 1)
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { throw Miss() }
+            ascii = ascii && byte < 0x80
             index += 1
         }
         throw Miss()

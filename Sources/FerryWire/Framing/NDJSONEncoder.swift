@@ -2,12 +2,6 @@ import NIOCore
 
 /// Writes newline-delimited JSON: each value's JSON followed by `\n`.
 public enum NDJSONEncoder {
-    /// Writes one line of already-encoded JSON bytes.
-    public static func writeLine<Bytes: Collection>(_ json: Bytes, into buffer: inout ByteBuffer) where Bytes.Element == UInt8 {
-        buffer.writeBytes(json)
-        buffer.writeStaticString("\n")
-    }
-
     /// Writes `value` as one line of compact JSON, straight into the buffer (the hand-written writer when the type
     /// has one).
     public static func writeLine(_ value: some Encodable, into buffer: inout ByteBuffer) throws {

@@ -66,9 +66,8 @@ public struct OpenAIStreamEncoder: Sendable {
     /// A chat text chunk written around bytes that need no escaping. The frame is the chunk of an empty text split
     /// where the text goes, so the bytes are those ``encode(_:into:)`` writes for `.textDelta`.
     public mutating func encode(text: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) throws {
-        guard kind == .chat else { return try encode(.textDelta(String(decoding: text, as: UTF8.self)), into: &buffer) }
-        if textFrame == nil { textFrame = try makeTextFrame() }
-        guard let frame = textFrame else { return try encode(.textDelta(String(decoding: text, as: UTF8.self)), into: &buffer) }
+        if kind == .chat, textFrame == nil { textFrame = try makeTextFrame() }
+        guard kind == .chat, let frame = textFrame else { return try encode(.textDelta(String(decoding: text, as: UTF8.self)), into: &buffer) }
         buffer.writeBytes(frame.before)
         buffer.writeBytes(text)
         buffer.writeBytes(frame.after)

@@ -12,22 +12,17 @@ final class InlineUpstream: Sendable {
     /// nil for what the inline path does not send itself: HTTPS backends (they go through the routes and
     /// AsyncHTTPClient, where TLS is), and headers that could not be sent as given (a line break in a value).
     init?(endpoint: BackendEndpoint, path: String, headers: [(String, String)]) {
-        let root = endpoint.root
-        guard root.lowercased().hasPrefix("http://") else { return nil }
-        let afterScheme = root.dropFirst("http://".count)
-        let authority = afterScheme.prefix { $0 != "/" }
-        let prefix = afterScheme.dropFirst(authority.count)
         let unsendable = { (text: String) in text.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" } }
-        guard !authority.isEmpty, !headers.contains(where: { unsendable($0.0) || unsendable($0.1) }) else { return nil }
+        guard !endpoint.isHTTPS, !headers.contains(where: { unsendable($0.0) || unsendable($0.1) }) else { return nil }
         host = endpoint.host
         port = endpoint.port ?? 80
         var fields = HTTPHeaders()
         fields.reserveCapacity(4 + headers.count)
-        fields.add(name: "host", value: String(authority))
-        fields.add(name: "accept", value: "application/json, text/event-stream, application/x-ndjson")
+        fields.add(name: "host", value: endpoint.authority)
+        fields.add(name: "accept", value: ProviderHTTPClient.accept)
         fields.add(name: "content-type", value: "application/json")
         for (name, value) in headers { fields.add(name: name, value: value) }
-        head = HTTPRequestHead(version: .http1_1, method: .POST, uri: prefix + path, headers: fields)
+        head = HTTPRequestHead(version: .http1_1, method: .POST, uri: endpoint.pathPrefix + path, headers: fields)
     }
 
     /// The head of a request whose body is `length` bytes.

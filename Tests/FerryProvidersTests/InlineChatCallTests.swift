@@ -1,6 +1,7 @@
 import FerryCore
 @testable import FerryProviders
 import FerrySim
+import FerryWire
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -11,6 +12,8 @@ struct InlineChatCallTests {
     /// What a call ended with.
     enum Outcome: Sendable {
         case answer(ChatResponse)
+        /// A whole answer handed over as the backend's bytes, with its usage.
+        case forwarded(ByteBuffer, Usage?)
         case events([ChatEvent])
         case failure(FerryError)
     }
@@ -18,11 +21,16 @@ struct InlineChatCallTests {
     /// Collects what a call reports, on its loop.
     final class Receiver: InlineChatReceiver, @unchecked Sendable {
         let outcome: EventLoopPromise<Outcome>
+        let takesOpenAIAnswers: Bool
         var events: [ChatEvent] = []
 
-        init(_ outcome: EventLoopPromise<Outcome>) { self.outcome = outcome }
+        init(_ outcome: EventLoopPromise<Outcome>, takesOpenAIAnswers: Bool) {
+            self.outcome = outcome
+            self.takesOpenAIAnswers = takesOpenAIAnswers
+        }
 
         func received(answer: ChatResponse) { outcome.succeed(.answer(answer)) }
+        func received(openAIAnswer body: ByteBuffer, usage: Usage?) { outcome.succeed(.forwarded(body, usage)) }
         func received(event: ChatEvent) {
             events.append(event)
             switch event {
@@ -42,13 +50,13 @@ struct InlineChatCallTests {
     }
 
     /// Starts `provider`'s inline call for `request` on `loop` and waits for its outcome.
-    private func run(_ provider: OpenAICompatibleProvider, _ request: ChatRequest, stream: Bool = false) async throws -> Outcome {
+    private func run(_ provider: OpenAICompatibleProvider, _ request: ChatRequest, stream: Bool = false, takesOpenAIAnswers: Bool = false) async throws -> Outcome {
         let call = try #require(try provider.inlineChat(request, stream: stream))
         let outcome = loop.makePromise(of: Outcome.self)
         let loop = self.loop
         try await loop.submit {
             #expect(call.canStart(on: loop))
-            _ = call.start(on: loop, receiver: Receiver(outcome))
+            _ = call.start(on: loop, receiver: Receiver(outcome, takesOpenAIAnswers: takesOpenAIAnswers))
         }.get()
         return try await outcome.futureResult.get()
     }
@@ -74,6 +82,18 @@ struct InlineChatCallTests {
             guard case .events(let events) = try await run(vllm, hello, stream: true) else { throw Failure("expected a stream") }
             #expect(try await ChatStreamAssembler.assemble(events.async).text == expected)
             #expect(try await openConnections(vllm) == 1)
+        }
+    }
+
+    @Test("a receiver that writes OpenAI's form gets the backend's answer as it stands, with its usage")
+    func forwardedAnswers() async throws {
+        try await withBackend(.instant(dialect: .vllm)) { url, _, http in
+            let vllm = try provider(url, http)
+            guard case .answer(let decoded) = try await run(vllm, hello) else { throw Failure("expected an answer") }
+            guard case .forwarded(let body, let usage) = try await run(vllm, hello, takesOpenAIAnswers: true) else { throw Failure("expected the backend's bytes") }
+            let forwarded = try WireJSON.decode(OpenAIChatCompletion.self, from: body.readableBytesView).chatResponse()
+            #expect(forwarded.text == decoded.text && forwarded.model == decoded.model)
+            #expect(usage == decoded.usage && usage != nil)
         }
     }
 
@@ -144,7 +164,7 @@ struct InlineChatCallTests {
         try await server.stop()
     }
 
-    @Test("HTTPS backends are left to the routes; the request head carries the backend's path prefix and headers")
+    @Test("HTTPS backends are left to the routes; a request carries the backend's path prefix, headers and its length")
     func upstreams() async throws {
         try await withCannedServer(.keepAlive) { _, http in try checkUpstreams(http) }
     }
@@ -153,10 +173,10 @@ struct InlineChatCallTests {
         #expect(try provider("https://api.openai.com/v1", http).inlineChatUpstream == nil)
         let upstream = try #require(try provider("http://gpu-box:8000/proxy/v1", http).inlineChatUpstream)
         #expect(upstream.host == "gpu-box" && upstream.port == 8000)
-        let head = upstream.head(length: 12)
-        #expect(head.uri == "/proxy/v1/chat/completions")
-        #expect(head.headers["host"] == ["gpu-box:8000"] && head.headers["content-length"] == ["12"])
-        #expect(head.headers["authorization"] == ["Bearer secret"])
+        let request = String(buffer: upstream.request(ByteBuffer(string: #"{"n":123456}"#), allocator: ByteBufferAllocator()))
+        #expect(request.hasPrefix("POST /proxy/v1/chat/completions HTTP/1.1\r\nhost: gpu-box:8000\r\n"))
+        #expect(request.contains("\r\nauthorization: Bearer secret\r\n"))
+        #expect(request.hasSuffix("\r\ncontent-length: 12\r\n\r\n{\"n\":123456}"))
     }
 }
 

@@ -12,14 +12,15 @@ extension BackendClient {
     /// An ``InlineChatCall`` that sends `body` to `upstream` (from ``inlineUpstream(_:)``).
     func inlineCall(
         _ upstream: InlineUpstream, path: String, body: some Encodable, model: String,
-        parser: (any ChatStreamParser)?,
+        parser: (any ChatStreamParser)?, answersInOpenAIForm: Bool,
         answer: @escaping @Sendable (ByteBuffer, ErrorLocation) throws -> ChatResponse
     ) throws -> InlineChatCall {
         var buffer = ByteBuffer()
         try WireJSON.encode(body, into: &buffer)
         return InlineChatCall(
             pool: http.inline, upstream: upstream, body: buffer, location: location(path, model: model), startHint: startHint,
-            readError: readError, maxBodyBytes: http.configuration.maxBodyBytes, answer: answer, parser: parser
+            readError: readError, maxBodyBytes: http.configuration.maxBodyBytes, answer: answer,
+            answersInOpenAIForm: answersInOpenAIForm, parser: parser
         )
     }
 }

@@ -24,6 +24,9 @@ public struct InlineChatCall: Sendable {
     let maxBodyBytes: Int
     /// Reads a whole answer.
     let answer: @Sendable (ByteBuffer, ErrorLocation) throws -> ChatResponse
+    /// Whether a whole answer comes in OpenAI's chat completion form (an OpenAI-compatible backend's): then a
+    /// receiver that writes that form may take its bytes (``InlineChatReceiver/takesOpenAIAnswers``).
+    let answersInOpenAIForm: Bool
     /// Reads a stream (nil: a whole answer is asked for).
     let parser: (any ChatStreamParser)?
 

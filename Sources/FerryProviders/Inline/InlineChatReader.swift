@@ -5,7 +5,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Reads an ``InlineChatCall``'s response as its connection decodes it — on the call's event loop — and tells the
-/// receiver: a whole answer decoded once its body is in (bounded), a stream's events as each body part arrives, a
+/// receiver: a whole answer decoded once its body is in (bounded) — or, in OpenAI's form to a receiver that writes
+/// that form, checked and handed over as the backend's bytes — a stream's events as each body part arrives, a
 /// backend's error status as the dialect's ``FerryError``.
 final class InlineChatReader<Receiver: InlineChatReceiver>: InlineResponseReader {
     private let call: InlineChatCall
@@ -86,6 +87,10 @@ final class InlineChatReader<Receiver: InlineChatReceiver>: InlineResponseReader
             }
             self.receiver = nil
             return
+        }
+        if call.answersInOpenAIForm, receiver.takesOpenAIAnswers, let summary = OpenAIChatCompletionSummary(body.readableBytesView) {
+            self.receiver = nil
+            return receiver.received(openAIAnswer: body, usage: summary.usage)
         }
         do {
             let answer = try call.answer(body, call.location)

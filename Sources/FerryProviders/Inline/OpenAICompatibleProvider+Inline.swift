@@ -8,7 +8,7 @@ extension OpenAICompatibleProvider: InlineChatBackend {
         let location = backend.location("/v1/chat/completions", model: model)
         return try backend.inlineCall(
             upstream, path: "/v1/chat/completions", body: OpenAIChatRequest(request.with(model: model), stream: stream), model: model,
-            parser: stream ? OpenAIStreamParser(kind: .chat, location: location) : nil
+            parser: stream ? OpenAIStreamParser(kind: .chat, location: location) : nil, answersInOpenAIForm: true
         ) { body, location in
             try WireJSON.decode(OpenAIChatCompletion.self, from: body.readableBytesView, location: location).chatResponse(location: location)
         }

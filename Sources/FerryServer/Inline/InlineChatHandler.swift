@@ -4,6 +4,7 @@ import FerryRouter
 import HTTPTypes
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// Serves chat requests (`POST /v1/chat/completions`, `POST /api/chat`) on the event loop of the client's
@@ -41,9 +42,21 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var quiesceHeld = false
     /// The token of the last attempt filed for the routes, dropped when the next request comes.
     private var filedToken: UInt64?
+    /// The context of NIO's HTTP/1 response encoder at the pipeline's start: inline answers are written from there
+    /// as bytes (``InlineResponseHead``, ``InlineChunk``), past Hummingbird's codecs. Nil in a pipeline without
+    /// one: then every request passes on to the routes.
+    private var wire: ChannelHandlerContext?
 
     init(service: InlineChatService) {
         self.service = service
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        wire = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        wire = nil
     }
 
     // MARK: Inbound
@@ -63,7 +76,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 filedToken = nil
             }
             head.headerFields[GatewayHeaders.priorAttempt] = nil
-            if unanswered == 0, let dialect = service.accepts(head) {
+            if unanswered == 0, wire != nil, let dialect = service.accepts(head) {
                 state = .reading(InlineChatRequest(head: head, body: context.channel.allocator.buffer(capacity: 0), dialect: dialect, received: .now))
             } else {
                 pass(.head(head), context: context)
@@ -101,12 +114,13 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func serve(_ request: InlineChatRequest, context: ChannelHandlerContext) {
+        guard let wire else { return handOver(request, prior: nil, endsRequest: true, context: context) }
         switch service.start(request, on: context.eventLoop) {
         case .handOver(let request):
             handOver(request, prior: nil, endsRequest: true, context: context)
         case .started(let exchange):
             state = .serving(exchange)
-            exchange.begin(on: self, context: context)
+            exchange.begin(on: self, context: context, wire: wire)
         }
     }
 
@@ -200,7 +214,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        // Only the routes' answers pass here (the exchange writes from this handler's context, past it).
+        // Only the routes' answers pass here (the exchange writes past this handler, from the wire's context).
         if case .end = unwrapOutboundIn(data) { unanswered -= 1 }
         context.write(data, promise: promise)
     }

@@ -11,7 +11,8 @@ import NIOHTTPTypes
 /// One chat request served inline: the first attempt's call to the backend and the answer written back, all on
 /// the connection's event loop.
 ///
-/// A whole answer is written when it is in; a stream commits on its first event (the head goes out then) and
+/// A whole answer is written when it is in — as the backend wrote it when both speak OpenAI's form (checked, not
+/// decoded: ``OpenAIChatCompletionSummary``); a stream commits on its first event (the head goes out then) and
 /// writes each body part's events with one write and one flush. Before anything reached the client, a failure
 /// another attempt may fix hands the request to the routes, which go on from this attempt; any other failure is
 /// the answer. After the commit, failures end the stream in-band, like the routes' streams. Deadlines: the answer
@@ -27,6 +28,8 @@ final class InlineExchange: InlineChatReceiver {
 
     private var handler: InlineChatHandler?
     private var context: ChannelHandlerContext?
+    /// Where the answer's bytes go: past Hummingbird's HTTP codecs (``InlineChatHandler/wire``).
+    private var wire: ChannelHandlerContext?
     private var task: InlineChatTask?
     private var sent = ContinuousClock.now
     private var timer: Scheduled<Void>?
@@ -49,10 +52,10 @@ final class InlineExchange: InlineChatReceiver {
 
     private var timeouts: RouterTimeouts { attempt.route.timeouts }
 
-    func begin(on handler: InlineChatHandler, context: ChannelHandlerContext) {
+    func begin(on handler: InlineChatHandler, context: ChannelHandlerContext, wire: ChannelHandlerContext) {
         self.handler = handler
         self.context = context
-        pending = context.channel.allocator.buffer(capacity: 0)
+        self.wire = wire
         sent = .now
         arm(after: call.streams ? timeouts.firstEvent : timeouts.total)
         let task = call.start(on: context.eventLoop, receiver: self)
@@ -60,6 +63,8 @@ final class InlineExchange: InlineChatReceiver {
     }
 
     // MARK: InlineChatReceiver
+
+    var takesOpenAIAnswers: Bool { request.dialect == .openAI }
 
     func received(answer: ChatResponse) {
         guard !done, let context else { return }
@@ -74,11 +79,15 @@ final class InlineExchange: InlineChatReceiver {
             let failure = FerryError(code: .invalidResponse, message: "The answer could not be written: \(error)", location: call.location, hint: "report it with the request id \(requestID)")
             return self.answer(failing: failure)
         }
-        var head = responseHead(contentType: "application/json", waited: elapsed)
-        head.headerFields[.contentLength] = String(body.readableBytes)
-        context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
-        context.write(NIOAny(HTTPResponsePart.body(body)), promise: nil)
-        end()
+        write(answer: body, waited: elapsed, context: context)
+    }
+
+    func received(openAIAnswer body: ByteBuffer, usage: Usage?) {
+        guard !done, let context else { return }
+        let elapsed = ContinuousClock.now - sent
+        service.router.answered(attempt, after: elapsed)
+        service.router.finished(attempt, usage: usage)
+        write(answer: body, waited: elapsed, context: context)
     }
 
     func received(event: ChatEvent) {
@@ -163,20 +172,35 @@ final class InlineExchange: InlineChatReceiver {
         committed = true
         let elapsed = ContinuousClock.now - sent
         service.router.answered(attempt, after: elapsed)
-        var head = responseHead(contentType: request.dialect.streamContentType, waited: elapsed)
-        head.headerFields[.cacheControl] = "no-cache"
-        context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+        var head = context.channel.allocator.buffer(capacity: 384)
+        writeHead(contentType: request.dialect.streamContentType, waited: elapsed, into: &head)
+        InlineResponseHead.endStream(into: &head)
+        wire?.write(NIOAny(head), promise: nil)
+        pending = context.channel.allocator.buffer(capacity: 1024)
+        InlineChunk.start(&pending)
         arm(after: timeouts.idle)
     }
 
-    /// Writes the events encoded so far as one body part.
+    /// Writes a whole answer's JSON and ends the response.
+    private func write(answer body: ByteBuffer, waited: Duration, context: ChannelHandlerContext) {
+        var answer = context.channel.allocator.buffer(capacity: 384 + body.readableBytes)
+        writeHead(contentType: "application/json", waited: waited, into: &answer)
+        InlineResponseHead.endWhole(length: body.readableBytes, into: &answer)
+        answer.writeImmutableBuffer(body)
+        wire?.write(NIOAny(answer), promise: nil)
+        end()
+    }
+
+    /// Writes the events encoded so far as one chunk.
     private func write(flushing: Bool) {
-        guard let context else { return }
-        if pending.readableBytes > 0 {
-            context.write(NIOAny(HTTPResponsePart.body(pending)), promise: nil)
-            pending = context.channel.allocator.buffer(capacity: pending.capacity)
+        guard let context, let wire else { return }
+        let capacity = pending.capacity
+        if InlineChunk.finish(&pending) {
+            wire.write(NIOAny(pending), promise: nil)
+            pending = context.channel.allocator.buffer(capacity: capacity)
+            InlineChunk.start(&pending)
         }
-        if flushing { context.flush() }
+        if flushing { wire.flush() }
     }
 
     private func couldNotWrite(_ error: any Error) {
@@ -215,12 +239,14 @@ final class InlineExchange: InlineChatReceiver {
             release()
             self.handler = nil
             self.context = nil
+            wire = nil
             return
         }
         guard let prior else { return answer(failing: error) }
         release()
         self.handler = nil
         self.context = nil
+        wire = nil
         handler.handOver(request, prior: prior, endsRequest: true, context: context)
         handler.exchangeEnded(closing: false, context: context)
     }
@@ -230,11 +256,12 @@ final class InlineExchange: InlineChatReceiver {
         guard let context else { return }
         service.gateway.logger.info("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
         var (head, body) = request.dialect.gateway.errorAnswer(for: error, requestID: requestID)
-        head.headerFields[.contentLength] = String(body.readableBytes)
         head.headerFields[.date] = service.dates.now
         head.headerFields[.server] = "Ferry"
-        context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
-        context.write(NIOAny(HTTPResponsePart.body(body)), promise: nil)
+        var answer = context.channel.allocator.buffer(capacity: 384 + body.readableBytes)
+        InlineResponseHead.write(head, length: body.readableBytes, into: &answer)
+        answer.writeBuffer(&body)
+        wire?.write(NIOAny(answer), promise: nil)
         end()
     }
 
@@ -243,11 +270,13 @@ final class InlineExchange: InlineChatReceiver {
         done = true
         timer?.cancel()
         timer = nil
-        guard let context, let handler else { return }
-        context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)), promise: nil)
+        guard let context, let handler, let wire else { return }
+        if committed { wire.write(NIOAny(context.channel.allocator.buffer(staticString: InlineChunk.last)), promise: nil) }
+        wire.flush()
         release()
         self.handler = nil
         self.context = nil
+        self.wire = nil
         if let promise = writable {
             writable = nil
             promise.succeed()
@@ -259,15 +288,12 @@ final class InlineExchange: InlineChatReceiver {
         service.limiter.release()
     }
 
-    private func responseHead(contentType: String, waited: Duration) -> HTTPResponse {
-        var fields = HTTPFields()
-        fields.reserveCapacity(8)
-        fields[.contentType] = contentType
-        fields[.date] = service.dates.now
-        fields[.server] = "Ferry"
-        fields[GatewayHeaders.requestID] = requestID
-        GatewayHeaders.addRouting(&fields, backend: attempt.backend.name, attempts: 1, received: request.received, waited: waited)
-        return HTTPResponse(status: .ok, headerFields: fields)
+    /// The head of a proxied answer, before its framing fields: the same fields as the routes' answers.
+    private func writeHead(contentType: String, waited: Duration, into buffer: inout ByteBuffer) {
+        InlineResponseHead.writeAnswer(
+            contentType: contentType, date: service.dates.now, requestID: requestID, backend: attempt.backend.name,
+            overhead: GatewayHeaders.overhead(received: request.received, waited: waited), into: &buffer
+        )
     }
 
     // MARK: Deadlines

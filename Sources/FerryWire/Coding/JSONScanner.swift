@@ -65,12 +65,15 @@ struct JSONScanner {
         first = false
         try expect(UInt8(ascii: "\""))
         let start = index
+        var ascii = true
         while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
             if bytes[index] == UInt8(ascii: "\\") || bytes[index] < 0x20 { throw Miss() }
+            ascii = ascii && bytes[index] < 0x80
             index += 1
         }
         guard index < bytes.count else { throw Miss() }
         let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        if !ascii, String(validating: key, as: UTF8.self) == nil { throw Miss() }
         index += 1
         try expect(UInt8(ascii: ":"))
         return key
@@ -131,6 +134,12 @@ struct JSONScanner {
         return range
     }
 
+    /// Reads a string and says whether it is `value`, written without escapes (an escaped string is a miss).
+    mutating func string(is value: StaticString) throws -> Bool {
+        guard let (range, _) = try unescapedString() else { throw Miss() }
+        return Self.matches(UnsafeBufferPointer(rebasing: bytes[range]), value)
+    }
+
     /// Reads a string without escapes: its contents' range, and whether they are ASCII; nil, positioned back at the
     /// start of the contents, for a string with escapes. A control character is a miss.
     private mutating func unescapedString() throws -> (Range<Int>, ascii: Bool)? {
@@ -174,7 +183,7 @@ struct JSONScanner {
             value = sum
             index += 1
         }
-        guard index > start else { throw Miss() }
+        guard index > start, bytes[start] != UInt8(ascii: "0") || index == start + 1 else { throw Miss() }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e") { throw Miss() }
         return negative ? -value : value
     }
@@ -225,22 +234,82 @@ struct JSONScanner {
             var first = true
             while try nextElement(&first) { try skipValue() }
         case UInt8(ascii: "\""):
-            index += 1
-            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                if bytes[index] < 0x20 { throw Miss() }
-                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
-            }
-            guard index < bytes.count else { throw Miss() }
-            index += 1
+            try skipString()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            index += 1
-            while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+            try skipNumber()
         default:
             throw Miss()
         }
+    }
+
+    /// Skips a string, checking it as strictly as Foundation's reader would: known escapes only, no control
+    /// characters, valid UTF-8 — so that what is skipped may be forwarded as it stands. Returns the length of its
+    /// contents in bytes, as written.
+    @discardableResult
+    mutating func skipString() throws -> Int {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        var ascii = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                if !ascii, String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self) == nil { throw Miss() }
+                return index - 1 - start
+            case UInt8(ascii: "\\"):
+                guard index + 1 < bytes.count else { throw Miss() }
+                switch bytes[index + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 2
+                case UInt8(ascii: "u"):
+                    guard index + 5 < bytes.count else { throw Miss() }
+                    for offset in 2...5 where !Self.isHexDigit(bytes[index + offset]) { throw Miss() }
+                    index += 6
+                default:
+                    throw Miss()
+                }
+            case 0..<0x20:
+                throw Miss()
+            default:
+                ascii = ascii && byte < 0x80
+                index += 1
+            }
+        }
+        throw Miss()
+    }
+
+    /// Skips a number of JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    private mutating func skipNumber() throws {
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Miss() }
+        if bytes[index] == UInt8(ascii: "0") { index += 1 } else { skipDigits() }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Miss() }
+            skipDigits()
+        }
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Miss() }
+            skipDigits()
+        }
+    }
+
+    private mutating func skipDigits() {
+        while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
     }
 
     // MARK: Helpers

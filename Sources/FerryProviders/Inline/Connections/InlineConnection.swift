@@ -3,18 +3,20 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// One keep-alive HTTP/1.1 connection of the inline path, at the end of a channel pipeline with NIO's HTTP client
-/// codec: it sends a request (head and body in one flush) and hands the response's parts to the request's
+/// One keep-alive HTTP/1.1 connection of the inline path, at the end of a channel pipeline with NIO's HTTP/1.1
+/// response decoder (``InlineResponseDecoder``): it sends a request (head and body as one buffer, the head encoded
+/// once per upstream) and hands the response's parts to the request's
 /// ``InlineResponseReader`` as they are decoded, then goes back to its ``LoopConnections`` when the answer is
 /// complete and the server keeps the connection open.
 ///
 /// Backpressure: while the reader's future for a body part is pending, the connection asks the socket for no more.
 final class InlineConnection: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let upstream: InlineUpstream
+    private let decoder: InlineResponseDecoder
     private weak var pool: LoopConnections?
     private var context: ChannelHandlerContext?
     private var reader: (any InlineResponseReader)?
@@ -28,8 +30,9 @@ final class InlineConnection: ChannelDuplexHandler {
     /// When the connection last went idle.
     var idleSince = NIODeadline.now()
 
-    init(upstream: InlineUpstream, pool: LoopConnections) {
+    init(upstream: InlineUpstream, decoder: InlineResponseDecoder, pool: LoopConnections) {
         self.upstream = upstream
+        self.decoder = decoder
         self.pool = pool
     }
 
@@ -44,9 +47,8 @@ final class InlineConnection: ChannelDuplexHandler {
         keepAlive = true
         failure = nil
         reader.sending(on: self)
-        context.write(wrapOutboundOut(.head(upstream.head(length: body.readableBytes))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        decoder.expect(upstream.head)
+        context.writeAndFlush(wrapOutboundOut(upstream.request(body, allocator: context.channel.allocator)), promise: nil)
     }
 
     /// Stops the request in flight: the connection is closed (the rest of the answer is not wanted) and the

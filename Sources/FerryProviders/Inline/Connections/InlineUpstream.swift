@@ -8,6 +8,8 @@ final class InlineUpstream: Sendable {
     let port: Int
     /// The request head without `content-length` (added per request).
     let head: HTTPRequestHead
+    /// ``head`` as HTTP/1.1 bytes, up to the value of `content-length`.
+    private let encodedHead: ByteBuffer
 
     /// nil for what the inline path does not send itself: HTTPS backends (they go through the routes and
     /// AsyncHTTPClient, where TLS is), and headers that could not be sent as given (a line break in a value).
@@ -23,12 +25,19 @@ final class InlineUpstream: Sendable {
         fields.add(name: "content-type", value: "application/json")
         for (name, value) in headers { fields.add(name: name, value: value) }
         head = HTTPRequestHead(version: .http1_1, method: .POST, uri: endpoint.pathPrefix + path, headers: fields)
+        var encoded = ByteBuffer(string: "POST \(head.uri) HTTP/1.1\r\n")
+        for (name, value) in fields { encoded.writeString("\(name): \(value)\r\n") }
+        encoded.writeStaticString("content-length: ")
+        encodedHead = encoded
     }
 
-    /// The head of a request whose body is `length` bytes.
-    func head(length: Int) -> HTTPRequestHead {
-        var head = head
-        head.headers.add(name: "content-length", value: String(length))
-        return head
+    /// A request of `body` as bytes: the head made once, the length, the body.
+    func request(_ body: ByteBuffer, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var request = allocator.buffer(capacity: encodedHead.readableBytes + 24 + body.readableBytes)
+        request.writeImmutableBuffer(encodedHead)
+        request.writeString(String(body.readableBytes))
+        request.writeStaticString("\r\n\r\n")
+        request.writeImmutableBuffer(body)
+        return request
     }
 }

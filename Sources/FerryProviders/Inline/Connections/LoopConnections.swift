@@ -54,8 +54,9 @@ final class LoopConnections: @unchecked Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(InlineConnection(upstream: upstream, pool: pool))
+                    let decoder = InlineResponseDecoder()
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+                    try channel.pipeline.syncOperations.addHandler(InlineConnection(upstream: upstream, decoder: decoder, pool: pool))
                 }
             }
             .connect(host: upstream.host, port: upstream.port)

@@ -186,6 +186,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "FerryServerTests",
+            dependencies: [
+                "FerryServer",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "FerryRouterTests",
             dependencies: [
                 "FerryRouter", "FerryProviders", "FerrySim",

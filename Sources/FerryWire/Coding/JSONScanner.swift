@@ -1,3 +1,5 @@
+import Foundation
+
 /// A forward-only reader of JSON bytes, for the hand-written decoders of the hot path (stream chunks, whole
 /// answers). It reads exactly what its caller asks for and gives up — throws ``Miss`` — at anything else:
 /// an unexpected type, an escaped key, a number that is not an integer where one is asked, malformed input. The
@@ -41,7 +43,9 @@ struct JSONScanner {
 
     /// Whether a key (as ``nextKey(_:)`` returns it) is `name`.
     static func matches(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        key.count == name.utf8CodeUnitCount && key.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        guard key.count == name.utf8CodeUnitCount else { return false }
+        guard let base = key.baseAddress else { return true }
+        return memcmp(base, name.utf8Start, key.count) == 0
     }
 
     // MARK: Structure
@@ -65,16 +69,11 @@ struct JSONScanner {
         first = false
         try expect(UInt8(ascii: "\""))
         let start = index
-        var ascii = true
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-            if bytes[index] == UInt8(ascii: "\\") || bytes[index] < 0x20 { throw Miss() }
-            ascii = ascii && bytes[index] < 0x80
-            index += 1
-        }
-        guard index < bytes.count else { throw Miss() }
-        let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        let (stop, ascii) = try plainRun(from: start)
+        guard bytes[stop] == UInt8(ascii: "\"") else { throw Miss() }
+        let key = UnsafeBufferPointer(rebasing: bytes[start..<stop])
         if !ascii, String(validating: key, as: UTF8.self) == nil { throw Miss() }
-        index += 1
+        index = stop + 1
         try expect(UInt8(ascii: ":"))
         return key
     }
@@ -144,21 +143,25 @@ struct JSONScanner {
     /// start of the contents, for a string with escapes. A control character is a miss.
     private mutating func unescapedString() throws -> (Range<Int>, ascii: Bool)? {
         try expect(UInt8(ascii: "\""))
-        let start = index
-        var ascii = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return (start..<(index - 1), ascii)
-            }
-            if byte == UInt8(ascii: "\\") {
-                index = start
-                return nil
-            }
+        let (stop, ascii) = try plainRun(from: index)
+        guard bytes[stop] == UInt8(ascii: "\"") else { return nil }
+        defer { index = stop + 1 }
+        return (index..<stop, ascii)
+    }
+
+    /// From `position`, the first quote or backslash — the end of a run of bytes a string holds as they stand — and
+    /// whether the run is ASCII. A control character, or the input's end, is a miss. Kept to locals: the hot loop of
+    /// every reader.
+    private func plainRun(from position: Int) throws -> (stop: Int, ascii: Bool) {
+        let bytes = self.bytes
+        var position = position
+        var seen: UInt8 = 0
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return (position, seen < 0x80) }
             if byte < 0x20 { throw Miss() }
-            ascii = ascii && byte < 0x80
-            index += 1
+            seen |= byte
+            position &+= 1
         }
         throw Miss()
     }
@@ -253,33 +256,25 @@ struct JSONScanner {
         try expect(UInt8(ascii: "\""))
         let start = index
         var ascii = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
+        while true {
+            let (stop, runASCII) = try plainRun(from: index)
+            ascii = ascii && runASCII
+            index = stop + 1
+            if bytes[stop] == UInt8(ascii: "\"") { break }
+            guard index < bytes.count else { throw Miss() }
+            switch bytes[index] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                 index += 1
-                if !ascii, String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self) == nil { throw Miss() }
-                return index - 1 - start
-            case UInt8(ascii: "\\"):
-                guard index + 1 < bytes.count else { throw Miss() }
-                switch bytes[index + 1] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    index += 2
-                case UInt8(ascii: "u"):
-                    guard index + 5 < bytes.count else { throw Miss() }
-                    for offset in 2...5 where !Self.isHexDigit(bytes[index + offset]) { throw Miss() }
-                    index += 6
-                default:
-                    throw Miss()
-                }
-            case 0..<0x20:
-                throw Miss()
+            case UInt8(ascii: "u"):
+                guard index + 4 < bytes.count else { throw Miss() }
+                for offset in 1...4 where !Self.isHexDigit(bytes[index + offset]) { throw Miss() }
+                index += 5
             default:
-                ascii = ascii && byte < 0x80
-                index += 1
+                throw Miss()
             }
         }
-        throw Miss()
+        if !ascii, String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self) == nil { throw Miss() }
+        return index - 1 - start
     }
 
     /// Skips a number of JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
@@ -320,12 +315,17 @@ struct JSONScanner {
     }
 
     mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
+        let bytes = self.bytes
+        var position = index
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position &+= 1
+            default:
+                index = position
+                return
             }
         }
+        index = position
     }
 
     private mutating func expect(_ byte: UInt8) throws {

@@ -1,4 +1,5 @@
 import FerryCore
+import Foundation
 import NIOCore
 
 /// An incremental Server-Sent Events decoder over byte chunks whose boundaries mean nothing.
@@ -57,8 +58,7 @@ public struct SSEDecoder: Sendable {
                     continue
                 }
             }
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r") { end += 1 }
+            let end = Self.lineEnd(in: bytes, from: start)
             let part = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             guard end < bytes.count else {
                 guard line.count + part.count <= maxEventBytes else {
@@ -79,6 +79,27 @@ public struct SSEDecoder: Sendable {
             }
             start = end + 1
         }
+    }
+
+    /// Where the line starting at `start` ends: its first CR or LF, or the end of `bytes`. `memchr` finds the LF
+    /// (vectorised in libc), then the CR is looked for only before it.
+    private static func lineEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
+        let count = bytes.count - start
+        let lineFeed = memchr(base + start, Int32(UInt8(ascii: "\n")), count).map { $0 - UnsafeMutableRawPointer(mutating: base) } ?? bytes.count
+        let carriageReturn = memchr(base + start, Int32(UInt8(ascii: "\r")), lineFeed - start).map { $0 - UnsafeMutableRawPointer(mutating: base) }
+        return carriageReturn ?? lineFeed
+    }
+
+    /// Whether a field name is `expected`.
+    private static func isName(_ name: some Collection<UInt8>, _ expected: StaticString) -> Bool {
+        guard name.count == expected.utf8CodeUnitCount else { return false }
+        var position = 0
+        for byte in name {
+            if byte != expected.utf8Start[position] { return false }
+            position += 1
+        }
+        return true
     }
 
     /// Ends the stream: an event whose final blank line never came is still delivered, when it has data.
@@ -107,18 +128,18 @@ public struct SSEDecoder: Sendable {
         if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart = line.index(after: valueStart) }
         let name = line[..<nameEnd]
         let value = line[valueStart...]
-        if name.elementsEqual("data".utf8) {
+        if Self.isName(name, "data") {
             if hasData { data.append(UInt8(ascii: "\n")) }
             data.append(contentsOf: value)
             hasData = true
             if data.count > maxEventBytes {
                 throw FerryError.tooLarge("A server-sent event", limit: maxEventBytes)
             }
-        } else if name.elementsEqual("event".utf8) {
+        } else if Self.isName(name, "event") {
             eventType = String(decoding: value, as: UTF8.self)
-        } else if name.elementsEqual("id".utf8) {
+        } else if Self.isName(name, "id") {
             if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
-        } else if name.elementsEqual("retry".utf8) {
+        } else if Self.isName(name, "retry") {
             if !value.isEmpty, value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
                 retry = Int(String(decoding: value, as: UTF8.self))
             }

@@ -5,22 +5,23 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 
 /// Serves chat requests (`POST /v1/chat/completions`, `POST /api/chat`) on the event loop of the client's
 /// connection: the request is read, routed, sent to the backend over a pooled connection of the same loop, and the
-/// answer written back — no task, no thread crossed. It sits in Hummingbird's pipeline after the HTTP codec;
-/// everything it does not serve passes on to Hummingbird's routes unchanged, and so does every request it cannot
+/// answer written back — no task, no thread crossed. It sits in Hummingbird's pipeline after NIO's HTTP/1 codec and
+/// before the codec to HTTP types (``InlineChatInstaller`` puts it there), so what it serves is read as NIO's parts
+/// and written as bytes (``InlineResponseHead``); everything it does not serve passes on to Hummingbird's routes
+/// unchanged, and so does every request it cannot
 /// serve this way (a body the hand-written reader does not take, a backend without an inline call, a full
 /// concurrency limit, a first attempt that failed — which the routes then retry, going on from that attempt).
 ///
 /// One request at a time per connection, in order: while it serves one, later (pipelined) requests and reads wait;
 /// while a passed-on request has not been answered, later requests pass on too.
 final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         case idle
@@ -37,7 +38,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests passed on whose answer has not been written yet.
     private var unanswered = 0
     /// Parts that arrived while serving (pipelining), replayed afterwards.
-    private var held: CircularBuffer<HTTPRequestPart> = []
+    private var held: CircularBuffer<HTTPServerRequestPart> = []
     private var readHeld = false
     private var quiesceHeld = false
     /// The token of the last attempt filed for the routes, dropped when the next request comes.
@@ -65,7 +66,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         receive(unwrapInboundIn(data), context: context)
     }
 
-    private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch state {
         case .serving:
             held.append(part)
@@ -75,7 +76,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 _ = service.priors.take(token)
                 filedToken = nil
             }
-            head.headerFields[GatewayHeaders.priorAttempt] = nil
+            head.headers.remove(name: GatewayHeaders.priorAttempt.canonicalName)
             if unanswered == 0, wire != nil, let dialect = service.accepts(head) {
                 state = .reading(InlineChatRequest(head: head, body: context.channel.allocator.buffer(capacity: 0), dialect: dialect, received: .now))
             } else {
@@ -106,7 +107,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Passes a part of a request the routes answer.
-    private func pass(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func pass(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         if case .head = part { unanswered += 1 }
         state = .passing
         if case .end = part { state = .idle }
@@ -130,7 +131,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let prior {
             let token = service.priors.file(prior)
             filedToken = token
-            head.headerFields[GatewayHeaders.priorAttempt] = String(token)
+            head.headers.replaceOrAdd(name: GatewayHeaders.priorAttempt.canonicalName, value: String(token))
         }
         unanswered += 1
         state = .passing

@@ -1,14 +1,14 @@
-import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// A chat request the inline path is reading: its head and the body so far, kept whole so that it can still be
 /// handed to the routes unchanged.
 struct InlineChatRequest {
-    var head: HTTPRequest
+    var head: HTTPRequestHead
     var body: ByteBuffer
     let dialect: ChatDialect
     let received: ContinuousClock.Instant
 
-    /// Whether the client asked to close the connection after the answer.
-    var closes: Bool { head.headerFields[.connection]?.lowercased() == "close" }
+    /// Whether the connection closes after the answer: the client asked so (or speaks HTTP/1.0 without keep-alive).
+    var closes: Bool { !head.isKeepAlive }
 }

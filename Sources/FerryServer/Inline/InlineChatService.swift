@@ -1,8 +1,8 @@
 import FerryCore
 import FerryProviders
 import FerryRouter
-import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// What every connection's ``InlineChatHandler`` shares: the gateway (router, settings, concurrency limit) and the
 /// attempts filed for the routes. Decides which requests the inline path takes and starts them.
@@ -18,13 +18,13 @@ struct InlineChatService: Sendable {
 
     /// The dialect of a request the inline path may serve; nil: the routes answer it (another endpoint, a query
     /// string, a browser's CORS request, a missing or wrong API key, `Expect: 100-continue`).
-    func accepts(_ head: HTTPRequest) -> ChatDialect? {
-        guard let dialect = ChatDialect(method: head.method.rawValue, path: head.path ?? "") else { return nil }
+    func accepts(_ head: HTTPRequestHead) -> ChatDialect? {
+        guard head.method == .POST, let dialect = ChatDialect(method: "POST", path: head.uri) else { return nil }
         let settings = gateway.settings
-        if !settings.corsOrigins.isEmpty, head.headerFields[.origin] != nil { return nil }
-        if head.headerFields[.expect] != nil { return nil }
+        if !settings.corsOrigins.isEmpty, head.headers.contains(name: "origin") { return nil }
+        if head.headers.contains(name: "expect") { return nil }
         if !settings.apiKeys.isEmpty {
-            guard let token = APIKeyMiddleware.bearerToken(head.headerFields[.authorization]), gateway.apiKeys.contains(token) else { return nil }
+            guard let token = APIKeyMiddleware.bearerToken(head.headers.first(name: "authorization")), gateway.apiKeys.contains(token) else { return nil }
         }
         return dialect
     }

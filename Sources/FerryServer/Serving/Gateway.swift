@@ -61,7 +61,7 @@ public struct Gateway: Sendable {
         let inline = InlineChatService(gateway: self, maxBodyBytes: GatewayContext.maxUploadSize)
         return Application(
             router: makeRouter(),
-            server: .http1(additionalChannelHandlers: [InlineChatHandler(service: inline)]),
+            server: .http1(additionalChannelHandlers: [InlineChatInstaller(service: inline)]),
             configuration: .init(address: .hostname(host, port: port), serverName: "Ferry"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger

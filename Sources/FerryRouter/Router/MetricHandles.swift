@@ -1,8 +1,9 @@
 import CoreMetrics
 import Synchronization
 
-/// The counters, timers and gauges the router has made, kept by label and dimension values: making a handle costs
-/// the metrics backend a registry lookup under its lock and label strings, too much to pay on every request.
+/// The counters, timers and gauges the router has made, kept by label and dimension values (a backend's own, by its
+/// name): making a handle costs the metrics backend a registry lookup under its lock and label strings, too much to
+/// pay on every request.
 final class MetricHandles: Sendable {
     private struct Key: Hashable {
         let label: String
@@ -11,26 +12,44 @@ final class MetricHandles: Sendable {
         let third: String
     }
 
+    /// The handles a backend's every answer records into, made together the first time: one lookup by name
+    /// instead of one per metric under a four-string key.
+    final class Backend: Sendable {
+        let ttft: Timer
+        let promptTokens: Counter
+        let completionTokens: Counter
+        let circuit: Gauge
+
+        init(_ name: String, factory: any MetricsFactory) {
+            ttft = Timer(label: "ferry_ttft_seconds", dimensions: [("backend", name)], factory: factory)
+            promptTokens = Counter(label: "ferry_tokens_total", dimensions: [("backend", name), ("kind", "prompt")], factory: factory)
+            completionTokens = Counter(label: "ferry_tokens_total", dimensions: [("backend", name), ("kind", "completion")], factory: factory)
+            circuit = Gauge(label: "ferry_circuit_state", dimensions: [("backend", name)], factory: factory)
+        }
+    }
+
     let factory: any MetricsFactory
+    private let backends = Mutex<[String: Backend]>([:])
     private let counters = Mutex<[Key: Counter]>([:])
-    private let timers = Mutex<[Key: Timer]>([:])
-    private let gauges = Mutex<[Key: Gauge]>([:])
 
     init(factory: any MetricsFactory) {
         self.factory = factory
     }
 
+    /// The handles of backend `name`'s metrics.
+    func backend(_ name: String) -> Backend {
+        if let kept = backends.withLock({ $0[name] }) { return kept }
+        let made = Backend(name, factory: factory)
+        return backends.withLock { kept in
+            if let backend = kept[name] { return backend }
+            kept[name] = made
+            return made
+        }
+    }
+
     /// The counter `label` with the given dimensions (their values, in order, identify it).
     func counter(_ label: String, _ dimensions: (String, String)...) -> Counter {
         Self.handle(in: counters, Self.key(label, dimensions)) { Counter(label: label, dimensions: dimensions, factory: factory) }
-    }
-
-    func timer(_ label: String, _ dimensions: (String, String)...) -> Timer {
-        Self.handle(in: timers, Self.key(label, dimensions)) { Timer(label: label, dimensions: dimensions, factory: factory) }
-    }
-
-    func gauge(_ label: String, _ dimensions: (String, String)...) -> Gauge {
-        Self.handle(in: gauges, Self.key(label, dimensions)) { Gauge(label: label, dimensions: dimensions, factory: factory) }
     }
 
     /// The handle kept under `key`, made (outside the lock) and kept the first time.

@@ -32,13 +32,14 @@ struct RouterMetrics: Sendable {
     }
 
     func ttft(backend: String, _ duration: Duration) {
-        handles.timer("ferry_ttft_seconds", ("backend", backend)).recordNanoseconds(duration.nanoseconds)
+        handles.backend(backend).ttft.recordNanoseconds(duration.nanoseconds)
     }
 
     func tokens(backend: String, _ usage: Usage?) {
         guard let usage else { return }
-        handles.counter("ferry_tokens_total", ("backend", backend), ("kind", "prompt")).increment(by: usage.promptTokens)
-        handles.counter("ferry_tokens_total", ("backend", backend), ("kind", "completion")).increment(by: usage.completionTokens)
+        let handles = handles.backend(backend)
+        handles.promptTokens.increment(by: usage.promptTokens)
+        handles.completionTokens.increment(by: usage.completionTokens)
     }
 
     func circuit(backend: String, _ breaker: CircuitBreaker) {
@@ -47,6 +48,6 @@ struct RouterMetrics: Sendable {
         case .halfOpen: 1
         case .open: 2
         }
-        handles.gauge("ferry_circuit_state", ("backend", backend)).record(value)
+        handles.backend(backend).circuit.record(value)
     }
 }

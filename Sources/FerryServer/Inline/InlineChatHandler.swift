@@ -15,8 +15,8 @@ import NIOHTTP1
 /// serve this way (a body the hand-written reader does not take, a backend without an inline call, a full
 /// concurrency limit, a first attempt that failed — which the routes then retry, going on from that attempt).
 ///
-/// One request at a time per connection, in order: while it serves one, later (pipelined) requests and reads wait;
-/// while a passed-on request has not been answered, later requests pass on too.
+/// One request at a time per connection, in order: while it serves one, later (pipelined) requests wait, and reads
+/// stop once one came; while a passed-on request has not been answered, later requests pass on too.
 final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -207,7 +207,9 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if case .serving = state {
+        // Reading on while serving costs nothing when the client waits for its answer (and tells at once when it
+        // leaves); reads stop when it pipelines, so what is held is at most what one read brought.
+        if case .serving = state, !held.isEmpty {
             readHeld = true
             return
         }

@@ -156,6 +156,23 @@ struct JSONScanner {
         let bytes = self.bytes
         var position = position
         var seen: UInt8 = 0
+        // Eight bytes at a time while none of them is a quote, a backslash or a control character (bit tricks that
+        // may flag a clean word, never miss a dirty one: a flagged word is read byte by byte below).
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            var wide: UInt64 = 0
+            while position &+ 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                if special & highs != 0 { break }
+                wide |= word
+                position &+= 8
+            }
+            if wide & highs != 0 { seen = 0x80 }
+        }
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return (position, seen < 0x80) }
@@ -328,7 +345,13 @@ struct JSONScanner {
         index = position
     }
 
+    @inline(__always)
     private mutating func expect(_ byte: UInt8) throws {
+        // Compact JSON has the byte right here; only otherwise is whitespace skipped first.
+        if index < bytes.count, bytes[index] == byte {
+            index &+= 1
+            return
+        }
         skipWhitespace()
         guard index < bytes.count, bytes[index] == byte else { throw Miss() }
         index += 1

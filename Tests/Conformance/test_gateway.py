@@ -216,6 +216,25 @@ def test_a_client_that_disconnects_cancels_the_upstream_request():
         olla.stop()
 
 
+def test_a_client_that_closes_its_side_after_the_request_gets_the_answer(gateway):
+    """Like `printf … | nc -N`: the request, then a half-closure; the answer must still come, then the close."""
+    import socket
+    from urllib.parse import urlparse
+
+    address = urlparse(gateway.url)
+    for path, body in [("/v1/chat/completions", {"model": "on-vllm", "messages": [{"role": "user", "content": "hi"}]}),
+                       ("/api/chat", {"model": "on-vllm", "stream": False, "messages": [{"role": "user", "content": "hi"}]})]:
+        text = json.dumps(body)
+        with socket.create_connection((address.hostname, address.port), timeout=30) as connection:
+            connection.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(text)}\r\n\r\n{text}".encode())
+            connection.shutdown(socket.SHUT_WR)
+            received = b""
+            while chunk := connection.recv(65536):
+                received += chunk
+        assert received.startswith(b"HTTP/1.1 200 OK"), (path, received[:200])
+        assert b'"content"' in received
+
+
 def test_pipelined_requests_are_answered_in_order(gateway):
     """Chat requests are served on the connection's event loop, the rest by the routes: sent back to back on one
     connection (HTTP/1.1 pipelining), the answers must still come in the order of the requests."""

@@ -41,6 +41,9 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var held: CircularBuffer<HTTPServerRequestPart> = []
     private var readHeld = false
     private var quiesceHeld = false
+    /// The client closed its side (a half-closure) while an inline request was read or served: the event passes on
+    /// with a request handed over, or the connection closes once the answer is out.
+    private var inputClosedHeld = false
     /// The token of the last attempt filed for the routes, dropped when the next request comes.
     private var filedToken: UInt64?
     /// The context of NIO's HTTP/1 response encoder at the pipeline's start: inline answers are written from there
@@ -149,6 +152,10 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
             quiesceHeld = false
             context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
+        if inputClosedHeld {
+            inputClosedHeld = false
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        }
     }
 
     private var isServing: Bool {
@@ -166,10 +173,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The exchange in flight is over: it answered (or handed its request over). Replays what was held.
     func exchangeEnded(closing: Bool, context: ChannelHandlerContext) {
         if case .serving = state { state = .idle }
-        if closing || quiesceHeld {
-            context.close(promise: nil)
-            return
-        }
+        if closing || quiesceHeld { return closeAfterWrites(context) }
         var replayed = false
         while !isServing, let part = held.popFirst() {
             receive(part, context: context)
@@ -177,10 +181,31 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if replayed { context.fireChannelReadComplete() }
         if isServing { return }
+        if inputClosedHeld {
+            // Nothing more will come: with nothing passed on, close (a request half read never completes);
+            // otherwise the routes hear it and close after their answers.
+            inputClosedHeld = false
+            if case .passing = state {
+                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            } else if unanswered > 0, case .idle = state {
+                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            } else {
+                return closeAfterWrites(context)
+            }
+        }
         if readHeld {
             readHeld = false
             context.read()
         }
+    }
+
+    /// Closes the connection once everything written so far is out (a close alone would drop what the socket has
+    /// not taken yet).
+    private func closeAfterWrites(_ context: ChannelHandlerContext) {
+        guard let wire else { return context.close(promise: nil) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        wire.writeAndFlush(NIOAny(context.channel.allocator.buffer(capacity: 0)), promise: written)
+        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -199,6 +224,11 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // request closes after its answer (or passes the event on with the request, when it hands it over).
         if event is ChannelShouldQuiesceEvent, isInline {
             quiesceHeld = true
+            return
+        }
+        // A client that closed its side after its request still gets the answer.
+        if let event = event as? ChannelEvent, event == .inputClosed, isServing {
+            inputClosedHeld = true
             return
         }
         context.fireUserInboundEventTriggered(event)

@@ -97,6 +97,15 @@ struct InlineChatCallTests {
         }
     }
 
+    @Test("a client dropped without shutdown stops in the background (AsyncHTTPClient would stop the process)")
+    func droppedClient() async throws {
+        do {
+            let http = ProviderHTTPClient()
+            #expect(try provider("http://127.0.0.1:1", http).inlineChatUpstream != nil)
+        }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+
     @Test("an error status becomes the dialect's error; nothing listening says so, with the URL")
     func failures() async throws {
         try await withBackend(.instant(dialect: .vllm)) { url, _, http in

@@ -19,6 +19,20 @@ struct RouterFerrySimTests {
         let primary = SimServer(configuration: primaryConfiguration)
         let fallback = SimServer(configuration: .instant(dialect: .ollama, models: ["qwen2.5:1.5b"]))
         let http = ProviderHTTPClient()
+        do {
+            try await run(primary, fallback, http, timeouts, body)
+        } catch {
+            // A failure must not leave the client running: its deinit would stop the whole test process.
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+    }
+
+    private func run(
+        _ primary: SimServer, _ fallback: SimServer, _ http: ProviderHTTPClient, _ timeouts: RouterTimeouts,
+        _ body: @Sendable (Router, SimServer) async throws -> Void
+    ) async throws {
         try await primary.withRunning { primaryPort in
             try await fallback.withRunning { fallbackPort in
                 let router = Router(routes: [Route(
@@ -33,7 +47,6 @@ struct RouterFerrySimTests {
                 try await body(router, primary)
             }
         }
-        try await http.shutdown()
     }
 
     private static let request = ChatRequest(model: "default", messages: [.user("Hello")])

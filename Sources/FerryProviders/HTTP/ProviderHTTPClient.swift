@@ -51,6 +51,12 @@ public final class ProviderHTTPClient: Sendable {
         inline = InlineConnectionPool(group: client.eventLoopGroup, configuration: configuration)
     }
 
+    /// A client dropped without ``shutdown()`` (a caller that threw on its way) still stops its pool, in the
+    /// background: AsyncHTTPClient stops the whole process over a client left running in debug builds.
+    deinit {
+        _ = client.shutdown()
+    }
+
     /// Closes the pooled connections. Call once, when nothing uses the client any more.
     public func shutdown() async throws {
         await inline.shutdown()

@@ -185,13 +185,13 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Nothing more will come: with nothing passed on, close (a request half read never completes);
             // otherwise the routes hear it and close after their answers.
             inputClosedHeld = false
-            if case .passing = state {
-                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            } else if unanswered > 0, case .idle = state {
-                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            } else {
-                return closeAfterWrites(context)
+            let routesAnswer: Bool = switch state {
+            case .passing: true
+            case .idle: unanswered > 0
+            case .reading, .serving: false
             }
+            guard routesAnswer else { return closeAfterWrites(context) }
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         }
         if readHeld {
             readHeld = false

@@ -28,8 +28,8 @@ enum InlineChunk {
 
     /// Frames what was encoded since ``start(_:)`` as one chunk; false, leaving `part` as it was, when nothing was.
     static func finish(_ part: inout ByteBuffer) -> Bool {
+        guard hasContent(part) else { return false }
         let size = part.readableBytes - room
-        guard size > 0 else { return false }
         let digits = (Int.bitWidth - size.leadingZeroBitCount + 3) / 4
         let start = part.readerIndex + 8 - digits
         for position in 0..<digits {

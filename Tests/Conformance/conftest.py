@@ -127,7 +127,7 @@ routes:
     backends: [vllm]
   on-ollama:
     backends: [ollama]
-{gemini_route}
+{gemini_route}{extra_routes}
 circuit:
   threshold: 2
   cooldown: 30s
@@ -136,13 +136,14 @@ health:
 """
 
 
-def start_gateway(vllm_url, ollama_url, extra="", gemini_url=None):
-    """`ferry serve` with routes default (vLLM → Ollama), on-vllm, on-ollama, and on-gemini when given."""
+def start_gateway(vllm_url, ollama_url, extra="", gemini_url=None, routes=""):
+    """`ferry serve` with routes default (vLLM → Ollama), on-vllm, on-ollama, on-gemini when given, and `routes`
+    (YAML of more routes, indented as the others)."""
     gemini_backend = f"  gemini:\n    provider: gemini\n    url: {gemini_url}\n    api_key: not-checked\n    model: gemini-2.0-flash" if gemini_url else ""
     gemini_route = "  on-gemini:\n    backends: [gemini]" if gemini_url else ""
     handle, path = tempfile.mkstemp(suffix=".yaml")
     with os.fdopen(handle, "w") as file:
-        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url, gemini_backend=gemini_backend, gemini_route=gemini_route) + extra)
+        file.write(CONFIG.format(vllm=vllm_url, ollama=ollama_url, gemini_backend=gemini_backend, gemini_route=gemini_route, extra_routes=routes) + extra)
     return RunningProcess([FERRY_BIN, "serve", "--config", path, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"])
 
 

@@ -2,6 +2,7 @@
 import json
 import signal
 import threading
+import time
 
 import httpx
 
@@ -261,3 +262,35 @@ def test_pipelined_requests_are_answered_in_order(gateway):
     assert '"object":"list"' in answers[1]
     assert '"done":true' in answers[2] and '"message"' in answers[2]
     assert '"version"' in answers[3]
+
+
+def test_deadlines_hold_for_each_request_on_a_kept_alive_connection():
+    """The inline path keeps one deadline timer per connection, moved on from request to request: a hanging answer
+    still times out after answered ones, the next request on that connection is served, and a stream that runs past
+    the answer limit while its events keep coming is not cut."""
+    vllm, olla = start_sim("vllm", "demo", extra=["--fault", "hang@2", "--fault", "hang@4"], tokens_per_second=20), start_sim("ollama", "qwen2.5:1.5b")
+    tight = "\n  tight:\n    backends: [vllm]\n    retry: {attempts: 1}\n    timeouts: {first_event: 400ms, idle: 400ms, total: 400ms}"
+    ferry = start_gateway(vllm.url, olla.url, routes=tight)
+    try:
+        request = {"model": "tight", "max_tokens": 3, "messages": [{"role": "user", "content": "hi"}]}
+        with httpx.Client(base_url=ferry.url, timeout=30) as client:
+            assert client.post("/v1/chat/completions", json=request).status_code == 200
+            for hanging in (2, 4):
+                started = time.monotonic()
+                timed_out = client.post("/v1/chat/completions", json=request | {"stream": hanging == 4})
+                waited = time.monotonic() - started
+                assert timed_out.status_code == 504, timed_out.text
+                assert "did not send" in timed_out.json()["error"]["message"]
+                assert 0.35 < waited < 5, f"request {hanging} waited {waited:.2f} s for a 400 ms limit"
+                if hanging == 2:
+                    assert client.post("/v1/chat/completions", json=request).status_code == 200, "the 3rd request is served"
+            # 16 tokens at 20/s: about 0.8 s in all, longer than the 400 ms answer limit, never 400 ms without an event.
+            with client.stream("POST", "/v1/chat/completions", json=request | {"stream": True, "max_tokens": 16}) as response:
+                assert response.status_code == 200
+                events = [line for line in response.iter_lines() if line.startswith("data: ")]
+            assert events[-1] == "data: [DONE]" and not any('"error"' in event for event in events)
+            assert len(events) >= 16
+    finally:
+        assert ferry.stop() == 0
+        vllm.stop()
+        olla.stop()

@@ -29,8 +29,10 @@ struct InlineFramingTests {
     @Test("a stream's chunks, of any size, read back as the bytes encoded; an empty part is not framed")
     func chunks() throws {
         var bytes = ByteBuffer()
-        InlineResponseHead.writeAnswer(contentType: "text/event-stream", date: "Sun, 22 Nov 2026 05:53:17 GMT", requestID: "r-1", backend: "vllm", overhead: "0.120", into: &bytes)
-        InlineResponseHead.endStream(into: &bytes)
+        InlineResponseHead.writeAnswer(
+            contentType: "text/event-stream", date: "Sun, 22 Nov 2026 05:53:17 GMT", requestID: "r-1", backend: "vllm",
+            overhead: .microseconds(120), framing: .chunked, into: &bytes
+        )
         var expected = ""
         for size in [1, 9, 15, 16, 17, 255, 256, 4095, 4096, 70_000] {
             var part = ByteBuffer()
@@ -62,13 +64,16 @@ struct InlineFramingTests {
     func wholeAnswer() throws {
         var bytes = ByteBuffer()
         let body = #"{"id":"c1"}"#
-        InlineResponseHead.writeAnswer(contentType: "application/json", date: "now", requestID: "r-2", backend: "gpu\r\nx-evil: 1", overhead: "0.050", into: &bytes)
-        InlineResponseHead.endWhole(length: body.utf8.count, into: &bytes)
+        InlineResponseHead.writeAnswer(
+            contentType: "application/json", date: "now", requestID: "r-2", backend: "gpu\r\nx-evil: 1",
+            overhead: .milliseconds(3) + .microseconds(50), framing: .length(body.utf8.count), into: &bytes
+        )
         bytes.writeString(body)
         let answer = try decoded(bytes)
         #expect(answer.body == body && answer.ended)
         #expect(answer.head.headers["content-length"] == ["\(body.utf8.count)"])
         #expect(answer.head.headers["x-evil"].isEmpty && answer.head.headers["x-ferry-backend"] == ["gpu  x-evil: 1"])
+        #expect(answer.head.headers["x-ferry-overhead-ms"] == ["3.050"])
     }
 
     @Test("an error answer keeps its status, reason and fields")

@@ -82,7 +82,7 @@ struct FastJSONCodingTests {
         try expectSameJSON(answer)
         answer.message?.toolCalls = [OllamaToolCall(function: .init(name: "f", arguments: .object([:])))]
         var buffer = ByteBuffer()
-        #expect(answer.writeJSON(into: &buffer) == false)
+        #expect(buffer.writeFastJSON(answer) == false && buffer.readableBytes == 0)
         try expectSameJSON(answer)
     }
 
@@ -139,7 +139,7 @@ struct FastJSONCodingTests {
         for value in values { try expectSameJSON(value) }
         let toolChunk = OpenAIChatCompletionChunk(id: "c", created: 0, model: "m", choices: [.init(delta: .init(toolCalls: [OpenAIToolCall(id: "x", type: "function", function: .init(name: "f", arguments: ""))]))])
         var buffer = ByteBuffer()
-        #expect(toolChunk.writeJSON(into: &buffer) == false && buffer.readableBytes == 0)
+        #expect(buffer.writeFastJSON(toolChunk) == false && buffer.readableBytes == 0)
         try expectSameJSON(toolChunk)   // WireJSON falls back to Codable
     }
 
@@ -176,7 +176,7 @@ struct FastJSONCodingTests {
         try expectSameJSON(request)
         request.toolChoice = .mode("auto")
         var buffer = ByteBuffer()
-        #expect(request.writeJSON(into: &buffer) == false)
+        #expect(buffer.writeFastJSON(request) == false && buffer.readableBytes == 0)
         try expectSameJSON(request)
     }
 
@@ -185,7 +185,8 @@ struct FastJSONCodingTests {
         let texts = ["", "plain", "\"quoted\" \\ back/slash", "\u{0}\u{1}\u{8}\u{c}\u{1f}\u{7f}", "line\nbreak\r\ttab", "é 日本 😀 👩‍👩‍👧", String(repeating: "long ", count: 200)]
         for text in texts {
             var buffer = ByteBuffer()
-            JSONWriter.writeString(text, into: &buffer)
+            // Room for 4 bytes first: longer strings are written by the second pass, with the room they need.
+            buffer.writeWithByteWriter(estimatedSize: 4) { $0.writeJSONString(text) }
             let bytes = Array(buffer.readableBytesView)
             #expect(try JSONDecoder().decode(String.self, from: Data(bytes)) == text)
             #expect(JSONScanner.read(bytes) { try $0.string() } == text)

@@ -9,16 +9,14 @@ extension BackendClient {
         InlineUpstream(endpoint: endpoint, path: path, headers: headers)
     }
 
-    /// An ``InlineChatCall`` that sends `body` to `upstream` (from ``inlineUpstream(_:)``).
+    /// An ``InlineChatCall`` that sends the JSON `body` to `upstream` (from ``inlineUpstream(_:)``).
     func inlineCall(
-        _ upstream: InlineUpstream, path: String, body: some Encodable, model: String,
+        _ upstream: InlineUpstream, path: String, body: ByteBuffer, model: String,
         parser: (any ChatStreamParser)?, answersInOpenAIForm: Bool,
         answer: @escaping @Sendable (ByteBuffer, ErrorLocation) throws -> ChatResponse
-    ) throws -> InlineChatCall {
-        var buffer = ByteBuffer()
-        try WireJSON.encode(body, into: &buffer)
-        return InlineChatCall(
-            pool: http.inline, upstream: upstream, body: buffer, location: location(path, model: model), startHint: startHint,
+    ) -> InlineChatCall {
+        InlineChatCall(
+            pool: http.inline, upstream: upstream, body: body, location: location(path, model: model), startHint: startHint,
             readError: readError, maxBodyBytes: http.configuration.maxBodyBytes, answer: answer,
             answersInOpenAIForm: answersInOpenAIForm, parser: parser
         )

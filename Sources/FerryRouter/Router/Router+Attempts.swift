@@ -173,7 +173,7 @@ extension Router {
     static func timeout(_ limit: Duration, what: String, backend: RouteBackend) -> FerryError {
         FerryError(
             code: .timeout,
-            message: "Backend \"\(backend.name)\" sent no \(what) within \(limit)",
+            message: "Backend \"\(backend.name)\" did not send \(what) within \(limit)",
             location: ErrorLocation(backend: backend.name, model: backend.modelName),
             hint: "the first inference after a start can be slow (vLLM compiles); raise the timeout, or warm the backend up"
         )

@@ -50,6 +50,10 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// as bytes (``InlineResponseHead``, ``InlineChunk``), past Hummingbird's codecs. Nil in a pipeline without
     /// one: then every request passes on to the routes.
     private var wire: ChannelHandlerContext?
+    /// The connection's one deadline timer, shared by its exchanges one after another (see ``watch(until:context:)``),
+    /// and when it fires.
+    private var deadlineTimer: Scheduled<Void>?
+    private var timerFires = NIODeadline.distantFuture
 
     init(service: InlineChatService) {
         self.service = service
@@ -61,6 +65,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         wire = nil
+        stopTimer()
     }
 
     // MARK: Inbound
@@ -209,6 +214,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        stopTimer()
         if case .serving(let exchange) = state { exchange.clientLeft() }
         if let token = filedToken { _ = service.priors.take(token) }
         context.fireChannelInactive()
@@ -232,6 +238,29 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: Deadlines
+
+    /// Tells the exchange in flight, at `deadline` or later, that its deadline may have passed
+    /// (``InlineExchange/deadlineReached()``, which checks and may ask again). The timer is armed once and moved only
+    /// when a deadline comes before it fires: keep-alive requests one after another, each with a later deadline,
+    /// share it — it fires once per limit, not once per request — instead of each scheduling and cancelling its own.
+    func watch(until deadline: NIODeadline, context: ChannelHandlerContext) {
+        if deadlineTimer != nil, timerFires <= deadline { return }
+        deadlineTimer?.cancel()
+        timerFires = deadline
+        deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            deadlineTimer = nil
+            timerFires = .distantFuture
+            if case .serving(let exchange) = state { exchange.deadlineReached() }
+        }
+    }
+
+    private func stopTimer() {
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        timerFires = .distantFuture
     }
 
     // MARK: Outbound

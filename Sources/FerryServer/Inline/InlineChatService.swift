@@ -5,8 +5,9 @@ import NIOCore
 import NIOHTTP1
 
 /// What every connection's ``InlineChatHandler`` shares: the gateway (router, settings, concurrency limit) and the
-/// attempts filed for the routes. Decides which requests the inline path takes and starts them.
-struct InlineChatService: Sendable {
+/// attempts filed for the routes. Decides which requests the inline path takes and starts them. A class: every
+/// exchange keeps it, and a reference is one count where a copy of the gateway's fields is one for each.
+final class InlineChatService: Sendable {
     let gateway: Gateway
 
     var router: FerryRouter.Router { gateway.router }
@@ -15,6 +16,11 @@ struct InlineChatService: Sendable {
     /// Larger bodies go to the routes, which answer 413.
     let maxBodyBytes: Int
     let dates = HTTPDateCache()
+
+    init(gateway: Gateway, maxBodyBytes: Int) {
+        self.gateway = gateway
+        self.maxBodyBytes = maxBodyBytes
+    }
 
     /// The dialect of a request the inline path may serve; nil: the routes answer it (another endpoint, a query
     /// string, a browser's CORS request, a missing or wrong API key, `Expect: 100-continue`).

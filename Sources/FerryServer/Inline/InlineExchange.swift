@@ -16,8 +16,8 @@ import NIOHTTPTypes
 /// writes each body part's events with one write and one flush. Before anything reached the client, a failure
 /// another attempt may fix hands the request to the routes, which go on from this attempt; any other failure is
 /// the answer. After the commit, failures end the stream in-band, like the routes' streams. Deadlines: the answer
-/// (or first event) within the route's limit, then the route's idle limit between events — checked by one timer
-/// that re-arms itself, not one per event.
+/// (or first event) within the route's limit, then the route's idle limit between events — checked by the
+/// connection's one timer (``InlineChatHandler/watch(until:context:)``), not one per event or per request.
 final class InlineExchange: InlineChatReceiver {
     private let service: InlineChatService
     private let request: InlineChatRequest
@@ -32,7 +32,8 @@ final class InlineExchange: InlineChatReceiver {
     private var wire: ChannelHandlerContext?
     private var task: InlineChatTask?
     private var sent = ContinuousClock.now
-    private var timer: Scheduled<Void>?
+    /// Before the commit, the answer's (or first event's) deadline; after, the idle limit's from the last event.
+    private var deadline = NIODeadline.distantFuture
     /// A stream's head is out: what follows goes in-band.
     private var committed = false
     /// The answer is complete, or the request handed over, or the client gone: nothing more is written.
@@ -57,7 +58,7 @@ final class InlineExchange: InlineChatReceiver {
         self.context = context
         self.wire = wire
         sent = .now
-        arm(after: call.streams ? timeouts.firstEvent : timeouts.total)
+        watch(until: .now() + .nanoseconds((call.streams ? timeouts.firstEvent : timeouts.total).nanoseconds))
         let task = call.start(on: context.eventLoop, receiver: self)
         if done { task.cancelCall() } else { self.task = task }
     }
@@ -146,7 +147,6 @@ final class InlineExchange: InlineChatReceiver {
     func clientLeft() {
         guard !done else { return }
         done = true
-        timer?.cancel()
         task?.cancelCall()
         if committed {
             service.router.broken(attempt, FerryError(code: .cancelled, message: "The client closed the connection", location: call.location, hint: "nothing to do: the client gave up"))
@@ -173,19 +173,17 @@ final class InlineExchange: InlineChatReceiver {
         let elapsed = ContinuousClock.now - sent
         service.router.answered(attempt, after: elapsed)
         var head = context.channel.allocator.buffer(capacity: 384)
-        writeHead(contentType: request.dialect.streamContentType, waited: elapsed, into: &head)
-        InlineResponseHead.endStream(into: &head)
+        writeHead(contentType: request.dialect.streamContentType, waited: elapsed, framing: .chunked, into: &head)
         wire?.write(NIOAny(head), promise: nil)
         pending = context.channel.allocator.buffer(capacity: 1024)
         InlineChunk.start(&pending)
-        arm(after: timeouts.idle)
+        watch(until: lastEvent + idleLimit)
     }
 
     /// Writes a whole answer's JSON and ends the response.
     private func write(answer body: ByteBuffer, waited: Duration, context: ChannelHandlerContext) {
         var answer = context.channel.allocator.buffer(capacity: 384 + body.readableBytes)
-        writeHead(contentType: "application/json", waited: waited, into: &answer)
-        InlineResponseHead.endWhole(length: body.readableBytes, into: &answer)
+        writeHead(contentType: "application/json", waited: waited, framing: .length(body.readableBytes), into: &answer)
         answer.writeImmutableBuffer(body)
         wire?.write(NIOAny(answer), promise: nil)
         end()
@@ -217,7 +215,6 @@ final class InlineExchange: InlineChatReceiver {
     /// answer with the error.
     private func failBeforeCommit(_ error: FerryError) {
         done = true
-        timer?.cancel()
         task?.cancelCall()
         let elapsed = ContinuousClock.now - sent
         guard error.code == .modelNotFound, error.servedModels.isEmpty, let backend = attempt.backend.model as? any InlineChatBackend, let context else {
@@ -268,8 +265,6 @@ final class InlineExchange: InlineChatReceiver {
     /// Ends the response and hands the connection back.
     private func end() {
         done = true
-        timer?.cancel()
-        timer = nil
         guard let context, let handler, let wire else { return }
         if committed { wire.write(NIOAny(context.channel.allocator.buffer(staticString: InlineChunk.last)), promise: nil) }
         wire.flush()
@@ -289,34 +284,34 @@ final class InlineExchange: InlineChatReceiver {
     }
 
     /// The head of a proxied answer, before its framing fields: the same fields as the routes' answers.
-    private func writeHead(contentType: String, waited: Duration, into buffer: inout ByteBuffer) {
+    private func writeHead(contentType: String, waited: Duration, framing: InlineResponseHead.Framing, into buffer: inout ByteBuffer) {
         InlineResponseHead.writeAnswer(
             contentType: contentType, date: service.dates.now, requestID: requestID, backend: attempt.backend.name,
-            overhead: GatewayHeaders.overhead(received: request.received, waited: waited), into: &buffer
+            overhead: GatewayHeaders.overhead(received: request.received, waited: waited), framing: framing, into: &buffer
         )
     }
 
     // MARK: Deadlines
 
-    /// Arms the one timer: before the commit it is the answer's (or first event's) deadline; after, it checks the
-    /// idle limit and re-arms itself from the last event.
-    private func arm(after limit: Duration) {
-        guard let context else { return }
-        timer?.cancel()
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(limit.nanoseconds)) { [self] in
-            timer = nil
-            expired()
-        }
+    private var idleLimit: TimeAmount { .nanoseconds(timeouts.idle.nanoseconds) }
+
+    /// Has the connection's timer (``InlineChatHandler/watch(until:context:)``) call ``deadlineReached()`` at
+    /// `deadline`.
+    private func watch(until deadline: NIODeadline) {
+        self.deadline = deadline
+        guard let handler, let context else { return }
+        handler.watch(until: deadline, context: context)
     }
 
-    private func expired() {
+    /// The connection's timer fired: fails the attempt when its deadline passed — before the commit, the answer's
+    /// (or first event's); after it, the idle limit's since the last event — or asks to be called again at it.
+    func deadlineReached() {
         guard !done else { return }
+        if committed { deadline = lastEvent + idleLimit }
+        guard NIODeadline.now() >= deadline else { return watch(until: deadline) }
         guard committed else {
             return failBeforeCommit(service.router.timeout(of: attempt, limit: call.streams ? timeouts.firstEvent : timeouts.total, what: call.streams ? "the first event" : "the answer"))
         }
-        let quiet = NIODeadline.now() - lastEvent
-        let idle = TimeAmount.nanoseconds(timeouts.idle.nanoseconds)
-        guard quiet >= idle else { return arm(after: .nanoseconds((idle - quiet).nanoseconds)) }
         broken(service.router.idleTimeout(of: attempt))
     }
 }

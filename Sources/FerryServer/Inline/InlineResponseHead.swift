@@ -1,71 +1,95 @@
+import FerryWire
 import HTTPTypes
 import NIOCore
 
 /// Inline answers' heads as HTTP/1.1 bytes. The inline path writes past Hummingbird's HTTP codecs (see
 /// ``InlineChatHandler``): through them, a head is built as `HTTPFields` (each value checked), turned into NIO's
 /// `HTTPResponseHead`, then written field by field — about a sixth of a proxied answer's cost. The fields and their
-/// spelling are those the codecs wrote.
+/// spelling are those the codecs wrote; each head is written in one reserved room (``FerryWire/ByteWriter``).
 ///
 /// ```swift
 /// var head = ByteBuffer()
-/// InlineResponseHead.writeAnswer(contentType: "application/json", date: dates.now, requestID: id,
-///                                backend: "vllm", overhead: "0.120", into: &head)
-/// InlineResponseHead.endWhole(length: body.readableBytes, into: &head)
+/// InlineResponseHead.writeAnswer(contentType: "application/json", date: dates.now, requestID: id, backend: "vllm",
+///                                overhead: .microseconds(120), framing: .length(body.readableBytes), into: &head)
 /// ```
 enum InlineResponseHead {
-    /// `200 OK` with the fields of every proxied answer; the caller ends it with ``endWhole(length:into:)`` or
-    /// ``endStream(into:)``.
-    static func writeAnswer(contentType: String, date: String, requestID: String, backend: String, overhead: String, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("HTTP/1.1 200 OK\r\nContent-Type: ")
-        buffer.writeString(contentType)
-        buffer.writeStaticString("\r\nDate: ")
-        writeValue(date, into: &buffer)
-        buffer.writeStaticString("\r\nServer: Ferry\r\nx-request-id: ")
-        writeValue(requestID, into: &buffer)
-        buffer.writeStaticString("\r\nx-ferry-backend: ")
-        writeValue(backend, into: &buffer)
-        buffer.writeStaticString("\r\nx-ferry-attempts: 1\r\nx-ferry-overhead-ms: ")
-        writeValue(overhead, into: &buffer)
-        buffer.writeStaticString("\r\n")
+    /// How the body after the head is delimited.
+    enum Framing {
+        /// A whole body of this many bytes.
+        case length(Int)
+        /// A stream, in chunks (``InlineChunk``).
+        case chunked
     }
 
-    /// Ends the head of a whole body of `length` bytes.
-    static func endWhole(length: Int, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("Content-Length: ")
-        buffer.writeString(String(length))
-        buffer.writeStaticString("\r\n\r\n")
-    }
-
-    /// Ends the head of a stream: its body follows in chunks (``InlineChunk``).
-    static func endStream(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("Cache-Control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n")
+    /// `200 OK` with the fields of every proxied answer: `x-ferry-overhead-ms` is `overhead` in milliseconds with
+    /// three decimals, as the routes write it.
+    static func writeAnswer(
+        contentType: String, date: String, requestID: String, backend: String, overhead: Duration, framing: Framing, into buffer: inout ByteBuffer
+    ) {
+        let size = 256 + contentType.utf8.count + date.utf8.count + requestID.utf8.count + backend.utf8.count
+        buffer.writeWithByteWriter(estimatedSize: size) { out in
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: ")
+            out.write(contentType)
+            out.write("\r\nDate: ")
+            writeValue(date, into: &out)
+            out.write("\r\nServer: Ferry\r\nx-request-id: ")
+            writeValue(requestID, into: &out)
+            out.write("\r\nx-ferry-backend: ")
+            writeValue(backend, into: &out)
+            out.write("\r\nx-ferry-attempts: 1\r\nx-ferry-overhead-ms: ")
+            writeMilliseconds(overhead, into: &out)
+            out.write("\r\n")
+            switch framing {
+            case .length(let length): writeLength(length, into: &out)
+            case .chunked: out.write("Cache-Control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n")
+            }
+        }
     }
 
     /// Any response (an error answer), with a whole body of `length` bytes.
     static func write(_ response: HTTPResponse, length: Int, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeString(String(response.status.code))
-        buffer.writeStaticString(" ")
-        writeValue(response.status.reasonPhrase, into: &buffer)
-        buffer.writeStaticString("\r\n")
-        for field in response.headerFields where field.name != .contentLength && field.name != .transferEncoding {
-            buffer.writeString(field.name.rawName)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
+        buffer.writeWithByteWriter(estimatedSize: 512) { out in
+            out.write("HTTP/1.1 ")
+            out.write(decimal: response.status.code)
+            out.write(" ")
+            writeValue(response.status.reasonPhrase, into: &out)
+            out.write("\r\n")
+            for field in response.headerFields where field.name != .contentLength && field.name != .transferEncoding {
+                out.write(field.name.rawName)
+                out.write(": ")
+                out.write(field.value)
+                out.write("\r\n")
+            }
+            writeLength(length, into: &out)
         }
-        endWhole(length: length, into: &buffer)
+    }
+
+    private static func writeLength(_ length: Int, into out: inout ByteWriter) {
+        out.write("Content-Length: ")
+        out.write(decimal: length)
+        out.write("\r\n\r\n")
+    }
+
+    /// `3.042`: whole milliseconds, then three digits of microseconds (``FerryCore/Duration/millisecondsText``).
+    private static func writeMilliseconds(_ duration: Duration, into out: inout ByteWriter) {
+        let parts = duration.components
+        let micros = max(0, parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000)
+        out.write(decimal: Int(micros / 1000))
+        let fraction = Int(micros % 1000)
+        out.write(byte: UInt8(ascii: "."))
+        out.write(byte: UInt8(ascii: "0") + UInt8(fraction / 100))
+        out.write(byte: UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        out.write(byte: UInt8(ascii: "0") + UInt8(fraction % 10))
     }
 
     /// A field value as it stands when it is legal (visible ASCII, spaces and tabs, other UTF-8), with any other
     /// byte — a line break in a configured name — written as a space, as `HTTPFields` does.
-    private static func writeValue(_ value: String, into buffer: inout ByteBuffer) {
+    private static func writeValue(_ value: String, into out: inout ByteWriter) {
         var value = value
-        let legal = value.withUTF8 { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 } }
-        if legal {
-            buffer.writeString(value)
-        } else {
-            buffer.writeBytes(value.utf8.map { $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 ? $0 : 0x20 })
+        value.withUTF8 { bytes in
+            func legal(_ byte: UInt8) -> Bool { byte >= 0x20 && byte != 0x7F || byte == 0x09 }
+            if bytes.allSatisfy(legal) { return out.write(UnsafeRawBufferPointer(bytes)) }
+            for byte in bytes { out.write(byte: legal(byte) ? byte : 0x20) }
         }
     }
 }

@@ -33,7 +33,6 @@ struct ConcurrencyLimitMiddleware: RouterMiddleware {
         let body = response.body
         let limiter = self.limiter
         response.body = ResponseBody { writer in
-            var body = body
             do {
                 try await body.write(writer)
             } catch {

@@ -29,10 +29,10 @@ enum ChatDialect {
     func chatRequest(from body: ByteBuffer, routeName: (String) -> String) throws -> (ChatRequest, stream: Bool) {
         switch self {
         case .openAI:
-            let wire = try WireJSON.decodeRequest(OpenAIChatRequest.self, from: body.readableBytesView)
+            let wire = try OpenAIChatRequest(requestBody: body.readableBytesView)
             return (try wire.chatRequest(), wire.stream == true)
         case .ollama:
-            let wire = try WireJSON.decodeRequest(OllamaChatRequest.self, from: body.readableBytesView)
+            let wire = try OllamaChatRequest(requestBody: body.readableBytesView)
             var chat = try wire.chatRequest()
             chat.model = routeName(chat.model)
             return (chat, wire.stream ?? true)

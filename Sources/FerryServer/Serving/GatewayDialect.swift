@@ -62,11 +62,11 @@ enum GatewayHeaders {
     static func addRouting(_ headers: inout HTTPFields, backend: String, attempts: Int, received: ContinuousClock.Instant, waited: Duration) {
         headers[Self.backend] = backend
         headers[Self.attempts] = String(attempts)
-        headers[Self.overhead] = overhead(received: received, waited: waited)
+        headers[Self.overhead] = overhead(received: received, waited: waited).millisecondsText
     }
 
     /// `x-ferry-overhead-ms`'s value: the request's time since `received` without the `waited` for backends.
-    static func overhead(received: ContinuousClock.Instant, waited: Duration) -> String {
-        max(.zero, (ContinuousClock.now - received) - waited).millisecondsText
+    static func overhead(received: ContinuousClock.Instant, waited: Duration) -> Duration {
+        max(.zero, (ContinuousClock.now - received) - waited)
     }
 }

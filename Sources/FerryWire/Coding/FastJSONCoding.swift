@@ -11,5 +11,21 @@ protocol FastJSONDecodable {
 protocol FastJSONEncodable {
     /// Writes the value and returns true, or returns false having written nothing when the value has parts
     /// (tool definitions, content parts…) only the `Encodable` conformance writes.
-    func writeJSON(into buffer: inout ByteBuffer) -> Bool
+    func writeJSON(into out: inout ByteWriter) -> Bool
+
+    /// About how many bytes ``writeJSON(into:)`` writes: the room reserved first (short costs a second pass).
+    var estimatedJSONSize: Int { get }
+}
+
+extension FastJSONEncodable {
+    var estimatedJSONSize: Int { 512 }
+}
+
+extension ByteBuffer {
+    /// Writes `value` with its hand-written writer; false, having written nothing, when that declines.
+    mutating func writeFastJSON(_ value: some FastJSONEncodable) -> Bool {
+        var wrote = true
+        writeWithByteWriter(estimatedSize: value.estimatedJSONSize) { out in wrote = value.writeJSON(into: &out) }
+        return wrote
+    }
 }

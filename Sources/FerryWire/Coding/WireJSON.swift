@@ -25,6 +25,25 @@ public enum WireJSON {
     public static func decodeRequest<Value: Decodable, Bytes: Collection>(_ type: Value.Type, from bytes: Bytes) throws(FerryError) -> Value
     where Bytes.Element == UInt8 {
         if let value = fastDecode(type, from: bytes) { return value }
+        return try decodeRequestWithFoundation(type, from: bytes)
+    }
+
+    /// ``decodeRequest(_:from:)`` for a type with a hand-written reader, without its dynamic casts: the public
+    /// entry points of the hot path's request types call it (``OpenAIChatRequest/init(requestBody:)``), so it is
+    /// made for each of them here, in this module.
+    static func decodeFastRequest<Value: FastJSONDecodable & Decodable>(_ type: Value.Type, from bytes: ByteBufferView) throws(FerryError) -> Value {
+        if let value = JSONScanner.read(bytes, Value.read) { return value }
+        return try decodeRequestWithFoundation(type, from: bytes)
+    }
+
+    /// ``encode(_:into:)`` for a type with a hand-written writer, without its dynamic cast (as ``decodeFastRequest(_:from:)``).
+    static func encodeFast<Value: FastJSONEncodable & Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {
+        if buffer.writeFastJSON(value) { return }
+        buffer.writeBytes(try encode(value))
+    }
+
+    private static func decodeRequestWithFoundation<Value: Decodable, Bytes: Collection>(_ type: Value.Type, from bytes: Bytes) throws(FerryError) -> Value
+    where Bytes.Element == UInt8 {
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch let error as DecodingError {
@@ -43,7 +62,7 @@ public enum WireJSON {
 
     /// Writes `value` as compact JSON at the buffer's writer index.
     public static func encode<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {
-        if let fast = value as? any FastJSONEncodable, fast.writeJSON(into: &buffer) { return }
+        if let fast = value as? any FastJSONEncodable, buffer.writeFastJSON(fast) { return }
         buffer.writeBytes(try encode(value))
     }
 

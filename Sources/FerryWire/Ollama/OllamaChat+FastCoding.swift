@@ -1,4 +1,12 @@
+import FerryCore
 import NIOCore
+
+extension OllamaChatRequest {
+    /// Reads a client's request body as ``WireJSON/decodeRequest(_:from:)`` does (the same errors), by hand first.
+    public init(requestBody: ByteBufferView) throws(FerryError) {
+        self = try WireJSON.decodeFastRequest(Self.self, from: requestBody)
+    }
+}
 
 /// An Ollama chat request of text messages and options read by hand, and a text answer written by hand — the
 /// Ollama front's hot path; images, tools, formats and tool calls go through Codable.
@@ -91,46 +99,46 @@ extension OllamaMessage {
     }
 
     /// The message without images or tool calls (the caller checked), absent fields left out.
-    func write(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString(#"{"role":"#)
-        JSONWriter.writeString(role, into: &buffer)
-        buffer.writeStaticString(#","content":"#)
-        JSONWriter.writeString(content, into: &buffer)
+    func write(into out: inout ByteWriter) {
+        out.write(#"{"role":"#)
+        out.writeJSONString(role)
+        out.write(#","content":"#)
+        out.writeJSONString(content)
         if let toolName {
-            buffer.writeStaticString(#","tool_name":"#)
-            JSONWriter.writeString(toolName, into: &buffer)
+            out.write(#","tool_name":"#)
+            out.writeJSONString(toolName)
         }
         if let thinking {
-            buffer.writeStaticString(#","thinking":"#)
-            JSONWriter.writeString(thinking, into: &buffer)
+            out.write(#","thinking":"#)
+            out.writeJSONString(thinking)
         }
-        buffer.writeStaticString("}")
+        out.write("}")
     }
 }
 
 extension OllamaChatResponse: FastJSONEncodable {
-    func writeJSON(into buffer: inout ByteBuffer) -> Bool {
+    func writeJSON(into out: inout ByteWriter) -> Bool {
         guard message?.images == nil, message?.toolCalls == nil else { return false }
-        buffer.writeStaticString("{")
+        out.write("{")
         var comma = false
         func key(_ name: StaticString) {
-            if comma { buffer.writeStaticString(",") }
+            if comma { out.write(",") }
             comma = true
-            buffer.writeStaticString(name)
+            out.write(name)
         }
-        if let model { key(#""model":"#); JSONWriter.writeString(model, into: &buffer) }
-        if let createdAt { key(#""created_at":"#); JSONWriter.writeString(createdAt, into: &buffer) }
-        if let message { key(#""message":"#); message.write(into: &buffer) }
+        if let model { key(#""model":"#); out.writeJSONString(model) }
+        if let createdAt { key(#""created_at":"#); out.writeJSONString(createdAt) }
+        if let message { key(#""message":"#); message.write(into: &out) }
         if let done { key(done ? #""done":true"# : #""done":false"#) }
-        if let doneReason { key(#""done_reason":"#); JSONWriter.writeString(doneReason, into: &buffer) }
-        if let totalDuration { key(#""total_duration":"#); JSONWriter.writeInt(Int(totalDuration), into: &buffer) }
-        if let loadDuration { key(#""load_duration":"#); JSONWriter.writeInt(Int(loadDuration), into: &buffer) }
-        if let promptEvalCount { key(#""prompt_eval_count":"#); JSONWriter.writeInt(promptEvalCount, into: &buffer) }
-        if let promptEvalDuration { key(#""prompt_eval_duration":"#); JSONWriter.writeInt(Int(promptEvalDuration), into: &buffer) }
-        if let evalCount { key(#""eval_count":"#); JSONWriter.writeInt(evalCount, into: &buffer) }
-        if let evalDuration { key(#""eval_duration":"#); JSONWriter.writeInt(Int(evalDuration), into: &buffer) }
-        if let error { key(#""error":"#); JSONWriter.writeString(error, into: &buffer) }
-        buffer.writeStaticString("}")
+        if let doneReason { key(#""done_reason":"#); out.writeJSONString(doneReason) }
+        if let totalDuration { key(#""total_duration":"#); out.write(decimal: Int(totalDuration)) }
+        if let loadDuration { key(#""load_duration":"#); out.write(decimal: Int(loadDuration)) }
+        if let promptEvalCount { key(#""prompt_eval_count":"#); out.write(decimal: promptEvalCount) }
+        if let promptEvalDuration { key(#""prompt_eval_duration":"#); out.write(decimal: Int(promptEvalDuration)) }
+        if let evalCount { key(#""eval_count":"#); out.write(decimal: evalCount) }
+        if let evalDuration { key(#""eval_duration":"#); out.write(decimal: Int(evalDuration)) }
+        if let error { key(#""error":"#); out.writeJSONString(error) }
+        out.write("}")
         return true
     }
 }

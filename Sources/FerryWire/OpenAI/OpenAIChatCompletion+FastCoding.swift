@@ -38,36 +38,45 @@ extension OpenAIChatCompletion: FastJSONDecodable, FastJSONEncodable {
         return completion
     }
 
-    func writeJSON(into buffer: inout ByteBuffer) -> Bool {
-        guard choices.allSatisfy(\.message.isPlainText) else { return false }
-        buffer.writeStaticString(#"{"id":"#)
-        JSONWriter.writeString(id, into: &buffer)
-        buffer.writeStaticString(#","object":"#)
-        JSONWriter.writeString(object, into: &buffer)
-        buffer.writeStaticString(#","created":"#)
-        JSONWriter.writeInt(created, into: &buffer)
-        buffer.writeStaticString(#","model":"#)
-        JSONWriter.writeString(model, into: &buffer)
-        buffer.writeStaticString(#","choices":["#)
-        for (position, choice) in choices.enumerated() {
-            buffer.writeStaticString(position == 0 ? #"{"index":"# : #",{"index":"#)
-            JSONWriter.writeInt(choice.index, into: &buffer)
-            buffer.writeStaticString(#","message":"#)
-            _ = choice.message.writeJSON(into: &buffer)
-            buffer.writeStaticString(#","finish_reason":"#)
-            JSONWriter.writeOptionalString(choice.finishReason, into: &buffer)
-            buffer.writeStaticString(#","logprobs":null}"#)
+    var estimatedJSONSize: Int {
+        var size = 384 + model.utf8.count
+        for choice in choices {
+            if case .text(let text)? = choice.message.content { size += text.utf8.count }
+            size += 96
         }
-        buffer.writeStaticString("]")
+        return size
+    }
+
+    func writeJSON(into out: inout ByteWriter) -> Bool {
+        guard choices.allSatisfy({ $0.message.isPlainText }) else { return false }
+        out.write(#"{"id":"#)
+        out.writeJSONString(id)
+        out.write(#","object":"#)
+        out.writeJSONString(object)
+        out.write(#","created":"#)
+        out.write(decimal: created)
+        out.write(#","model":"#)
+        out.writeJSONString(model)
+        out.write(#","choices":["#)
+        for (position, choice) in choices.enumerated() {
+            out.write(position == 0 ? #"{"index":"# : #",{"index":"#)
+            out.write(decimal: choice.index)
+            out.write(#","message":"#)
+            _ = choice.message.writeJSON(into: &out)
+            out.write(#","finish_reason":"#)
+            out.writeJSONString(choice.finishReason)
+            out.write(#","logprobs":null}"#)
+        }
+        out.write("]")
         if let usage {
-            buffer.writeStaticString(#","usage":"#)
-            _ = usage.writeJSON(into: &buffer)
+            out.write(#","usage":"#)
+            _ = usage.writeJSON(into: &out)
         }
         if let systemFingerprint {
-            buffer.writeStaticString(#","system_fingerprint":"#)
-            JSONWriter.writeString(systemFingerprint, into: &buffer)
+            out.write(#","system_fingerprint":"#)
+            out.writeJSONString(systemFingerprint)
         }
-        buffer.writeStaticString("}")
+        out.write("}")
         return true
     }
 }

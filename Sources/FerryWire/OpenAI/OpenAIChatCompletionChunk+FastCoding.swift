@@ -32,29 +32,29 @@ extension OpenAIChatCompletionChunk: FastJSONDecodable, FastJSONEncodable {
         return chunk
     }
 
-    func writeJSON(into buffer: inout ByteBuffer) -> Bool {
+    func writeJSON(into out: inout ByteWriter) -> Bool {
         guard error == nil, choices?.allSatisfy({ $0.delta.toolCalls == nil }) ?? true else { return false }
-        buffer.writeStaticString("{")
+        out.write("{")
         var comma = false
         func key(_ name: StaticString) {
-            if comma { buffer.writeStaticString(",") }
+            if comma { out.write(",") }
             comma = true
-            buffer.writeStaticString(name)
+            out.write(name)
         }
-        if let id { key(#""id":"#); JSONWriter.writeString(id, into: &buffer) }
-        if let object { key(#""object":"#); JSONWriter.writeString(object, into: &buffer) }
-        if let created { key(#""created":"#); JSONWriter.writeInt(created, into: &buffer) }
-        if let model { key(#""model":"#); JSONWriter.writeString(model, into: &buffer) }
+        if let id { key(#""id":"#); out.writeJSONString(id) }
+        if let object { key(#""object":"#); out.writeJSONString(object) }
+        if let created { key(#""created":"#); out.write(decimal: created) }
+        if let model { key(#""model":"#); out.writeJSONString(model) }
         if let choices {
             key(#""choices":["#)
             for (position, choice) in choices.enumerated() {
-                if position > 0 { buffer.writeStaticString(",") }
-                choice.write(into: &buffer)
+                if position > 0 { out.write(",") }
+                choice.write(into: &out)
             }
-            buffer.writeStaticString("]")
+            out.write("]")
         }
-        if let usage { key(#""usage":"#); _ = usage.writeJSON(into: &buffer) }
-        buffer.writeStaticString("}")
+        if let usage { key(#""usage":"#); _ = usage.writeJSON(into: &out) }
+        out.write("}")
         return true
     }
 }
@@ -80,14 +80,14 @@ extension OpenAIChatCompletionChunk.Choice {
     }
 
     /// `{"index":…,"delta":{…},"logprobs":null,"finish_reason":…}`, as the Codable conformance writes it.
-    func write(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString(#"{"index":"#)
-        JSONWriter.writeInt(index, into: &buffer)
-        buffer.writeStaticString(#","delta":"#)
-        delta.write(into: &buffer)
-        buffer.writeStaticString(#","logprobs":null,"finish_reason":"#)
-        JSONWriter.writeOptionalString(finishReason, into: &buffer)
-        buffer.writeStaticString("}")
+    func write(into out: inout ByteWriter) {
+        out.write(#"{"index":"#)
+        out.write(decimal: index)
+        out.write(#","delta":"#)
+        delta.write(into: &out)
+        out.write(#","logprobs":null,"finish_reason":"#)
+        out.writeJSONString(finishReason)
+        out.write("}")
     }
 }
 
@@ -113,23 +113,23 @@ extension OpenAIChatCompletionChunk.Delta {
     }
 
     /// The delta without tool calls (the caller checked), absent fields left out.
-    func write(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("{")
+    func write(into out: inout ByteWriter) {
+        out.write("{")
         var comma = false
         if let role {
-            buffer.writeStaticString(#""role":"#)
-            JSONWriter.writeString(role, into: &buffer)
+            out.write(#""role":"#)
+            out.writeJSONString(role)
             comma = true
         }
         if let content {
-            buffer.writeStaticString(comma ? #","content":"# : #""content":"#)
-            JSONWriter.writeString(content, into: &buffer)
+            out.write(comma ? #","content":"# : #""content":"#)
+            out.writeJSONString(content)
             comma = true
         }
         if let reasoningContent {
-            buffer.writeStaticString(comma ? #","reasoning_content":"# : #""reasoning_content":"#)
-            JSONWriter.writeString(reasoningContent, into: &buffer)
+            out.write(comma ? #","reasoning_content":"# : #""reasoning_content":"#)
+            out.writeJSONString(reasoningContent)
         }
-        buffer.writeStaticString("}")
+        out.write("}")
     }
 }

@@ -1,4 +1,5 @@
 import FerryCore
+import NIOCore
 
 /// What a gateway needs from a whole chat completion it forwards as the backend wrote it: that it is one (checked
 /// in a single pass that makes nothing but the usage), and its usage.
@@ -18,6 +19,13 @@ public struct OpenAIChatCompletionSummary: Sendable, Hashable {
     public var usage: Usage?
 
     public init?(_ bytes: some Collection<UInt8>) {
+        guard let usage = JSONScanner.read(bytes, Self.read) else { return nil }
+        self.usage = usage
+    }
+
+    /// The same for a buffer's bytes, made in this module for them (the generic one, called from another module,
+    /// runs unspecialised).
+    public init?(_ bytes: ByteBufferView) {
         guard let usage = JSONScanner.read(bytes, Self.read) else { return nil }
         self.usage = usage
     }

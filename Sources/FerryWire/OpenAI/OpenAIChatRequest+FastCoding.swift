@@ -1,4 +1,21 @@
+import FerryCore
 import NIOCore
+
+extension OpenAIChatRequest {
+    /// Reads a client's request body as ``WireJSON/decodeRequest(_:from:)`` does (the same errors), by hand first.
+    ///
+    /// ```swift
+    /// let request = try OpenAIChatRequest(requestBody: body.readableBytesView)
+    /// ```
+    public init(requestBody: ByteBufferView) throws(FerryError) {
+        self = try WireJSON.decodeFastRequest(Self.self, from: requestBody)
+    }
+
+    /// Writes the request's JSON at the buffer's writer index, as ``WireJSON/encode(_:into:)`` does, by hand first.
+    public func encode(into buffer: inout ByteBuffer) throws {
+        try WireJSON.encodeFast(self, into: &buffer)
+    }
+}
 
 /// A chat request of text messages and sampling parameters read and written by hand — what nearly every proxied
 /// request is; one with tools, a tool choice, a response format or content parts goes through Codable.
@@ -60,50 +77,60 @@ extension OpenAIChatRequest: FastJSONDecodable, FastJSONEncodable {
         return request
     }
 
-    func writeJSON(into buffer: inout ByteBuffer) -> Bool {
-        guard tools == nil, toolChoice == nil, responseFormat == nil,
-              messages.allSatisfy(\.isPlainText),
-              [temperature, topP, presencePenalty, frequencyPenalty].allSatisfy({ $0?.isFinite ?? true })
-        else { return false }
-        buffer.writeStaticString(#"{"model":"#)
-        JSONWriter.writeString(model, into: &buffer)
-        buffer.writeStaticString(#","messages":["#)
-        for (position, message) in messages.enumerated() {
-            if position > 0 { buffer.writeStaticString(",") }
-            _ = message.writeJSON(into: &buffer)
+    var estimatedJSONSize: Int {
+        var size = 256 + model.utf8.count
+        for message in messages {
+            if case .text(let text)? = message.content { size += text.utf8.count }
+            size += 48
         }
-        buffer.writeStaticString("]")
-        if let temperature { buffer.writeStaticString(#","temperature":"#); JSONWriter.writeDouble(temperature, into: &buffer) }
-        if let topP { buffer.writeStaticString(#","top_p":"#); JSONWriter.writeDouble(topP, into: &buffer) }
-        if let topK { buffer.writeStaticString(#","top_k":"#); JSONWriter.writeInt(topK, into: &buffer) }
-        if let maxTokens { buffer.writeStaticString(#","max_tokens":"#); JSONWriter.writeInt(maxTokens, into: &buffer) }
-        if let maxCompletionTokens { buffer.writeStaticString(#","max_completion_tokens":"#); JSONWriter.writeInt(maxCompletionTokens, into: &buffer) }
+        return size
+    }
+
+    func writeJSON(into out: inout ByteWriter) -> Bool {
+        guard tools == nil, toolChoice == nil, responseFormat == nil,
+              messages.allSatisfy({ $0.isPlainText }),
+              temperature?.isFinite ?? true, topP?.isFinite ?? true,
+              presencePenalty?.isFinite ?? true, frequencyPenalty?.isFinite ?? true
+        else { return false }
+        out.write(#"{"model":"#)
+        out.writeJSONString(model)
+        out.write(#","messages":["#)
+        for (position, message) in messages.enumerated() {
+            if position > 0 { out.write(",") }
+            _ = message.writeJSON(into: &out)
+        }
+        out.write("]")
+        if let temperature { out.write(#","temperature":"#); out.writeJSONNumber(temperature) }
+        if let topP { out.write(#","top_p":"#); out.writeJSONNumber(topP) }
+        if let topK { out.write(#","top_k":"#); out.write(decimal: topK) }
+        if let maxTokens { out.write(#","max_tokens":"#); out.write(decimal: maxTokens) }
+        if let maxCompletionTokens { out.write(#","max_completion_tokens":"#); out.write(decimal: maxCompletionTokens) }
         if let stop {
-            buffer.writeStaticString(#","stop":"#)
+            out.write(#","stop":"#)
             switch stop {
             case .one(let value):
-                JSONWriter.writeString(value, into: &buffer)
+                out.writeJSONString(value)
             case .many(let values):
-                buffer.writeStaticString("[")
+                out.write("[")
                 for (position, value) in values.enumerated() {
-                    if position > 0 { buffer.writeStaticString(",") }
-                    JSONWriter.writeString(value, into: &buffer)
+                    if position > 0 { out.write(",") }
+                    out.writeJSONString(value)
                 }
-                buffer.writeStaticString("]")
+                out.write("]")
             }
         }
-        if let seed { buffer.writeStaticString(#","seed":"#); JSONWriter.writeInt(seed, into: &buffer) }
-        if let presencePenalty { buffer.writeStaticString(#","presence_penalty":"#); JSONWriter.writeDouble(presencePenalty, into: &buffer) }
-        if let frequencyPenalty { buffer.writeStaticString(#","frequency_penalty":"#); JSONWriter.writeDouble(frequencyPenalty, into: &buffer) }
-        if let stream { buffer.writeStaticString(stream ? #","stream":true"# : #","stream":false"#) }
+        if let seed { out.write(#","seed":"#); out.write(decimal: seed) }
+        if let presencePenalty { out.write(#","presence_penalty":"#); out.writeJSONNumber(presencePenalty) }
+        if let frequencyPenalty { out.write(#","frequency_penalty":"#); out.writeJSONNumber(frequencyPenalty) }
+        if let stream { out.write(stream ? #","stream":true"# : #","stream":false"#) }
         if let streamOptions {
-            buffer.writeStaticString(#","stream_options":{"#)
-            if let include = streamOptions.includeUsage { buffer.writeStaticString(include ? #""include_usage":true"# : #""include_usage":false"#) }
-            buffer.writeStaticString("}")
+            out.write(#","stream_options":{"#)
+            if let include = streamOptions.includeUsage { out.write(include ? #""include_usage":true"# : #""include_usage":false"#) }
+            out.write("}")
         }
-        if let user { buffer.writeStaticString(#","user":"#); JSONWriter.writeString(user, into: &buffer) }
-        if let n { buffer.writeStaticString(#","n":"#); JSONWriter.writeInt(n, into: &buffer) }
-        buffer.writeStaticString("}")
+        if let user { out.write(#","user":"#); out.writeJSONString(user) }
+        if let n { out.write(#","n":"#); out.write(decimal: n) }
+        out.write("}")
         return true
     }
 }

@@ -34,26 +34,26 @@ extension OpenAIMessage: FastJSONDecodable, FastJSONEncodable {
         return message
     }
 
-    func writeJSON(into buffer: inout ByteBuffer) -> Bool {
+    func writeJSON(into out: inout ByteWriter) -> Bool {
         guard isPlainText else { return false }
-        buffer.writeStaticString(#"{"role":"#)
-        JSONWriter.writeString(role, into: &buffer)
-        buffer.writeStaticString(#","content":"#)
-        if case .text(let text)? = content { JSONWriter.writeString(text, into: &buffer) } else { buffer.writeStaticString("null") }
+        out.write(#"{"role":"#)
+        out.writeJSONString(role)
+        out.write(#","content":"#)
+        if case .text(let text)? = content { out.writeJSONString(text) } else { out.write("null") }
         if let name {
-            buffer.writeStaticString(#","name":"#)
-            JSONWriter.writeString(name, into: &buffer)
+            out.write(#","name":"#)
+            out.writeJSONString(name)
         }
-        if toolCalls != nil { buffer.writeStaticString(#","tool_calls":[]"#) }
+        if toolCalls != nil { out.write(#","tool_calls":[]"#) }
         if let toolCallID {
-            buffer.writeStaticString(#","tool_call_id":"#)
-            JSONWriter.writeString(toolCallID, into: &buffer)
+            out.write(#","tool_call_id":"#)
+            out.writeJSONString(toolCallID)
         }
         if let reasoningContent {
-            buffer.writeStaticString(#","reasoning_content":"#)
-            JSONWriter.writeString(reasoningContent, into: &buffer)
+            out.write(#","reasoning_content":"#)
+            out.writeJSONString(reasoningContent)
         }
-        buffer.writeStaticString("}")
+        out.write("}")
         return true
     }
 }

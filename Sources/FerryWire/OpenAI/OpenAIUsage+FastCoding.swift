@@ -36,24 +36,24 @@ extension OpenAIUsage: FastJSONDecodable, FastJSONEncodable {
         return usage
     }
 
-    func writeJSON(into buffer: inout ByteBuffer) -> Bool {
-        buffer.writeStaticString(#"{"prompt_tokens":"#)
-        JSONWriter.writeInt(promptTokens, into: &buffer)
+    func writeJSON(into out: inout ByteWriter) -> Bool {
+        out.write(#"{"prompt_tokens":"#)
+        out.write(decimal: promptTokens)
         if let completionTokens {
-            buffer.writeStaticString(#","completion_tokens":"#)
-            JSONWriter.writeInt(completionTokens, into: &buffer)
+            out.write(#","completion_tokens":"#)
+            out.write(decimal: completionTokens)
         }
-        buffer.writeStaticString(#","total_tokens":"#)
-        JSONWriter.writeInt(totalTokens, into: &buffer)
+        out.write(#","total_tokens":"#)
+        out.write(decimal: totalTokens)
         if let promptTokensDetails {
-            buffer.writeStaticString(#","prompt_tokens_details":{"#)
+            out.write(#","prompt_tokens_details":{"#)
             if let cached = promptTokensDetails.cachedTokens {
-                buffer.writeStaticString(#""cached_tokens":"#)
-                JSONWriter.writeInt(cached, into: &buffer)
+                out.write(#""cached_tokens":"#)
+                out.write(decimal: cached)
             }
-            buffer.writeStaticString("}")
+            out.write("}")
         }
-        buffer.writeStaticString("}")
+        out.write("}")
         return true
     }
 }

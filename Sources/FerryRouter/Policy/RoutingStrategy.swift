@@ -37,11 +37,8 @@ extension RoutingStrategy {
         let indices = Array(backends.indices)
         guard backends.count > 1 else { return indices }
         switch self {
-        case .fallback:
-            return indices
-        case .roundRobin:
-            let start = counter % backends.count
-            return Array(indices[start...] + indices[..<start])
+        case .fallback, .roundRobin:
+            return order(count: backends.count, counter: counter)
         case .leastOutstanding:
             return indices.sorted { (backends[$0].inFlight, $0) < (backends[$1].inFlight, $1) }
         case .latency:
@@ -64,6 +61,14 @@ extension RoutingStrategy {
             }
             return ranked
         }
+    }
+
+    /// The order of the strategies that need nothing of the backends but their number: the configured order
+    /// (fallback), or it rotated by `counter` (round-robin).
+    public func order(count: Int, counter: Int) -> [Int] {
+        guard self == .roundRobin, count > 1 else { return Array(0..<count) }
+        let start = counter % count
+        return Array(start..<count) + Array(0..<start)
     }
 
     /// The rendezvous (highest random weight) score of a backend for a key.

@@ -1,102 +1,64 @@
 import Synchronization
 
-/// Per-backend state the router keeps between requests: circuit breaker, requests in flight, EWMA of time to
-/// first token. Thread-safe.
+/// The state the router keeps between requests for every backend it knows (``BackendState``), by name.
+/// Thread-safe.
 final class BackendStates: Sendable {
-    struct Entry: Sendable {
-        var breaker: CircuitBreaker
-        var inFlight = 0
-        var ttft: Duration?
-    }
-
-    /// How a finished attempt counts for the breaker.
-    enum Outcome {
-        case success
-        case failure
-        /// Neither (the request's own fault, or cancellation): releases a half-open probe.
-        case neutral
-    }
-
-    private let entries: Mutex<[String: Entry]>
+    private let states: Mutex<[String: BackendState]>
     private let counters = Mutex<[String: Int]>([:])
-    /// Weight of the newest sample in the TTFT average.
-    let ewmaWeight = 0.3
-
-    let metrics: RouterMetrics
+    private let handles: MetricHandles
     /// The breaker every new backend starts with.
     let template: CircuitBreaker
 
-    init(names: [String], breaker: CircuitBreaker, metrics: RouterMetrics) {
-        entries = Mutex(Dictionary(names.map { ($0, Entry(breaker: breaker)) }, uniquingKeysWith: { first, _ in first }))
-        self.metrics = metrics
+    init(names: [String], breaker: CircuitBreaker, handles: MetricHandles) {
+        self.handles = handles
         template = breaker
+        var states: [String: BackendState] = [:]
+        for name in names where states[name] == nil {
+            states[name] = BackendState(name: name, breaker: breaker, metrics: handles)
+        }
+        self.states = Mutex(states)
     }
 
     /// Adds state for backends seen for the first time (discovered replicas).
     func ensure(_ names: [String]) {
-        entries.withLock { entries in
-            for name in names where entries[name] == nil { entries[name] = Entry(breaker: template) }
+        let made = names.map { BackendState(name: $0, breaker: template, metrics: handles) }
+        states.withLock { states in
+            for state in made where states[state.name] == nil { states[state.name] = state }
         }
     }
 
+    func state(_ name: String) -> BackendState? {
+        states.withLock { $0[name] }
+    }
+
     func loads(_ names: [String]) -> [BackendLoad] {
-        entries.withLock { entries in names.map { BackendLoad(name: $0, inFlight: entries[$0]?.inFlight ?? 0, ttft: entries[$0]?.ttft) } }
+        names.map { state($0)?.load ?? BackendLoad(name: $0) }
     }
 
     func isAvailable(_ name: String, now: Duration) -> Bool {
-        entries.withLock { $0[name]?.breaker.isAvailable(now: now) ?? false }
+        state(name)?.isAvailable(now: now) ?? false
     }
 
     /// Takes a slot on the backend when its circuit allows; counts it in flight.
     func begin(_ name: String, now: Duration) -> Bool {
-        entries.withLock { entries in
-            guard var entry = entries[name], entry.breaker.tryAcquire(now: now) else { return false }
-            entry.inFlight += 1
-            entries[name] = entry
-            return true
-        }
+        state(name)?.begin(now: now) ?? false
     }
 
-    func end(_ name: String, _ outcome: Outcome, now: Duration) {
-        entries.withLock { entries in
-            guard var entry = entries[name] else { return }
-            entry.inFlight -= 1
-            switch outcome {
-            case .success:
-                entry.breaker.recordSuccess()
-            case .failure:
-                entry.breaker.recordFailure(now: now)
-            case .neutral:
-                entry.breaker.releaseProbe()
-            }
-            entries[name] = entry
-            metrics.circuit(backend: name, entry.breaker)
-        }
+    func end(_ name: String, _ outcome: BackendState.Outcome, now: Duration) {
+        state(name)?.end(outcome, now: now)
     }
 
     /// Folds a measured time to first token into the backend's average.
     func recordTTFT(_ name: String, _ ttft: Duration) {
-        entries.withLock { entries in
-            guard var entry = entries[name] else { return }
-            entry.ttft = entry.ttft.map { $0 * (1 - ewmaWeight) + ttft * ewmaWeight } ?? ttft
-            entries[name] = entry
-        }
-        metrics.ttft(backend: name, ttft)
+        state(name)?.recordTTFT(ttft)
     }
 
     /// Forces a circuit closed or open (health probing).
     func setHealthy(_ name: String, _ healthy: Bool, now: Duration) {
-        entries.withLock { entries in
-            guard var entry = entries[name] else { return }
-            if healthy { entry.breaker.recordSuccess() } else if entry.breaker.isAvailable(now: now) {
-                for _ in 0..<entry.breaker.threshold { entry.breaker.recordFailure(now: now) }
-            }
-            entries[name] = entry
-            metrics.circuit(backend: name, entry.breaker)
-        }
+        state(name)?.setHealthy(healthy, now: now)
     }
 
-    func snapshot(_ name: String) -> Entry? { entries.withLock { $0[name] } }
+    func snapshot(_ name: String) -> BackendState.Entry? { state(name)?.snapshot }
 
     /// The next request number of a route (round-robin).
     func nextCounter(_ route: String) -> Int {

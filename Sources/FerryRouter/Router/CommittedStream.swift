@@ -11,7 +11,7 @@ struct CommittedStream: Sendable {
         idle: Duration,
         clock: any RouterClock,
         backend: String,
-        finished: @escaping @Sendable (BackendStates.Outcome, Usage?) -> Void
+        finished: @escaping @Sendable (BackendState.Outcome, Usage?) -> Void
     ) -> ChatEventStream {
         let state = State(first: first, events: events, finished: finished)
         return ChatEventStream(unfolding: { await state.next(idle: idle, clock: clock, backend: backend) })
@@ -28,10 +28,10 @@ struct CommittedStream: Sendable {
     private final class State: @unchecked Sendable {
         private var pending: ChatEvent?
         private let events: IteratorBox
-        private var finished: (@Sendable (BackendStates.Outcome, Usage?) -> Void)?
+        private var finished: (@Sendable (BackendState.Outcome, Usage?) -> Void)?
         private var ended = false
 
-        init(first: ChatEvent, events: IteratorBox, finished: @escaping @Sendable (BackendStates.Outcome, Usage?) -> Void) {
+        init(first: ChatEvent, events: IteratorBox, finished: @escaping @Sendable (BackendState.Outcome, Usage?) -> Void) {
             pending = first
             self.events = events
             self.finished = finished
@@ -78,7 +78,7 @@ struct CommittedStream: Sendable {
             }
         }
 
-        private func finish(_ outcome: BackendStates.Outcome, usage: Usage? = nil) {
+        private func finish(_ outcome: BackendState.Outcome, usage: Usage? = nil) {
             guard let finished else { return }
             self.finished = nil
             finished(outcome, usage)

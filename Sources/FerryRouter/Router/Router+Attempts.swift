@@ -41,9 +41,10 @@ extension Router {
             }
         }
         let backend = outcome.backend
-        let events = outcome.value.events(idle: route.timeouts.idle, clock: clock, backend: backend.name) { [states, clock, metrics] result, usage in
-            states.end(backend.name, result, now: clock.now())
-            metrics.tokens(backend: backend.name, usage)
+        let state = states.state(backend.name)
+        let events = outcome.value.events(idle: route.timeouts.idle, clock: clock, backend: backend.name) { [clock] result, usage in
+            state?.end(result, now: clock.now())
+            state?.countTokens(usage)
         }
         return RoutedAnswer(value: events, backend: backend.name, attempts: outcome.attempts, waited: outcome.waited, failedAttempts: outcome.failed)
     }
@@ -97,7 +98,7 @@ extension Router {
                 metrics.retry(route: route.name)
                 if previous != backend.name { metrics.fallback(route: route.name, from: previous, to: backend.name) }
             }
-            metrics.attempt(route: route.name, backend: backend.name)
+            states.state(backend.name)?.countAttempt(route: route.name)
             tried.insert(backend.name)
             let started = clock.now()
             do {
@@ -122,11 +123,33 @@ extension Router {
 
     /// The backend to try next: the strategy's order without the excluded ones, untried backends first (fallback
     /// is immediate), then the tried ones again (after a backoff); the first whose circuit lets a request through.
-    func pick(_ route: Route, counter: Int, prefixKey: String, tried: Set<String>, excluded: Set<String>) -> RouteBackend? {
-        let order = route.strategy.order(states.loads(route.backends.map(\.name)), counter: counter, prefixKey: prefixKey)
-        let candidates = order.map { route.backends[$0] }.filter { !excluded.contains($0.name) }
-        let fresh = candidates.filter { !tried.contains($0.name) }
-        return (fresh + candidates.filter { tried.contains($0.name) }).first { states.isAvailable($0.name, now: clock.now()) }
+    func pick(_ route: Route, counter: Int, prefixKey: @autoclosure () -> String, tried: Set<String>, excluded: Set<String>) -> RouteBackend? {
+        pickWithState(route, counter: counter, prefixKey: prefixKey(), tried: tried, excluded: excluded)?.backend
+    }
+
+    /// ``pick(_:counter:prefixKey:tried:excluded:)`` with the backend's state; the conversation's prefix key and
+    /// the backends' loads are made only for the strategies that order by them.
+    func pickWithState(
+        _ route: Route, counter: Int, prefixKey: @autoclosure () -> String, tried: Set<String>, excluded: Set<String>
+    ) -> (backend: RouteBackend, state: BackendState)? {
+        let order: [Int] = switch route.strategy {
+        case .fallback, .roundRobin:
+            route.strategy.order(count: route.backends.count, counter: counter)
+        case .leastOutstanding, .latency, .prefixAffinity:
+            route.strategy.order(states.loads(route.backends.map(\.name)), counter: counter, prefixKey: route.strategy == .prefixAffinity ? prefixKey() : "")
+        }
+        let now = clock.now()
+        // Untried backends first, in the strategy's order; then the tried ones again, in the same order.
+        for pass in 0..<(tried.isEmpty ? 1 : 2) {
+            let retrying = pass == 1
+            for index in order {
+                let name = route.backends[index].name
+                guard !excluded.contains(name), tried.contains(name) == retrying,
+                      let state = states.state(name), state.isAvailable(now: now) else { continue }
+                return (route.backends[index], state)
+            }
+        }
+        return nil
     }
 
     /// Ends a failed attempt's slot and counts the failure; whether another attempt may fix it.

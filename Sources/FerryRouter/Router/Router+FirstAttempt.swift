@@ -17,6 +17,8 @@ public struct FirstAttempt: Sendable {
     public let backend: RouteBackend
     /// The request as this backend receives it: its model name and default sampling.
     public let request: ChatRequest
+    /// The backend's state, found once: the attempt's later steps look nothing up.
+    let state: BackendState
 
     /// `answer` named as the router names the answers of its own attempts.
     public func named(_ answer: ChatResponse) -> ChatResponse { backend.named(answer, for: request) }
@@ -36,21 +38,21 @@ extension Router {
     public func firstAttempt(for request: ChatRequest) -> FirstAttempt? {
         guard let route = try? route(for: request.model) else { return nil }
         let counter = states.nextCounter(route.name)
-        guard let backend = pick(route, counter: counter, prefixKey: RoutingStrategy.prefixKey(of: request), tried: [], excluded: []),
-              states.begin(backend.name, now: clock.now()) else { return nil }
-        metrics.attempt(route: route.name, backend: backend.name)
-        return FirstAttempt(route: route, backend: backend, request: backend.prepare(request))
+        guard let (backend, state) = pickWithState(route, counter: counter, prefixKey: RoutingStrategy.prefixKey(of: request), tried: [], excluded: []),
+              state.begin(now: clock.now()) else { return nil }
+        state.countAttempt(route: route.name)
+        return FirstAttempt(route: route, backend: backend, request: backend.prepare(request), state: state)
     }
 
     /// The attempt's answer (or a stream's first event) came after `elapsed`: folded into the backend's TTFT.
     public func answered(_ attempt: FirstAttempt, after elapsed: Duration) {
-        states.recordTTFT(attempt.backend.name, elapsed)
+        attempt.state.recordTTFT(elapsed)
     }
 
     /// The attempt ended well (a whole answer, or a stream's finish): the slot is released, the tokens counted.
     public func finished(_ attempt: FirstAttempt, usage: Usage?) {
-        states.end(attempt.backend.name, .success, now: clock.now())
-        metrics.tokens(backend: attempt.backend.name, usage)
+        attempt.state.end(.success, now: clock.now())
+        attempt.state.countTokens(usage)
     }
 
     /// The attempt failed before anything reached the client: the slot is released and the failure counted. Returns
@@ -64,13 +66,13 @@ extension Router {
     /// The attempt failed after its commit point (a stream cut short, or cancelled by the client): the slot is
     /// released; a cancellation says nothing about the backend.
     public func broken(_ attempt: FirstAttempt, _ error: FerryError) {
-        states.end(attempt.backend.name, error.code == .cancelled ? .neutral : .failure, now: clock.now())
+        attempt.state.end(error.code == .cancelled ? .neutral : .failure, now: clock.now())
     }
 
     /// The attempt was not made after all (the backend cannot be reached this way, or the client left before it
     /// was sent): the slot is released, nothing is counted against the backend.
     public func abandoned(_ attempt: FirstAttempt) {
-        states.end(attempt.backend.name, .neutral, now: clock.now())
+        attempt.state.end(.neutral, now: clock.now())
     }
 
     /// The error that ends the attempt's stream when its backend went quiet for the route's idle timeout.

@@ -43,7 +43,7 @@ public final class Router: LanguageModel {
         self.clock = clock
         self.random = random
         self.metrics = RouterMetrics(factory: metrics)
-        states = BackendStates(names: routes.flatMap { $0.backends.map(\.name) }, breaker: breaker, metrics: self.metrics)
+        states = BackendStates(names: routes.flatMap { $0.backends.map(\.name) }, breaker: breaker, handles: self.metrics.handles)
     }
 
     /// The routes as they are now (replica discovery may change their backends).
@@ -96,7 +96,7 @@ public final class Router: LanguageModel {
         let route = try route(for: request.model)
         return try await attempt(route, prefixKey: RoutingStrategy.prefixKey(of: request), timeout: route.timeouts.total, after: prior) { backend in
             let answer = backend.named(try await backend.model.chat(backend.prepare(request)), for: request)
-            self.metrics.tokens(backend: backend.name, answer.usage)
+            self.states.state(backend.name)?.countTokens(answer.usage)
             return answer
         }
     }

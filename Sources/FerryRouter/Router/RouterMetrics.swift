@@ -9,14 +9,11 @@ import FerryCore
 /// `ferry_ttft_seconds` is the time to the first event for streams; for a whole (non-streamed) answer the answer's
 /// latency stands in for it, since no earlier event exists. The latency strategy averages the same values.
 struct RouterMetrics: Sendable {
-    private let handles: MetricHandles
+    /// Shared with the backends' states (``BackendState``), which count attempts, tokens, TTFT and circuits.
+    let handles: MetricHandles
 
     init(factory: any MetricsFactory) {
         handles = MetricHandles(factory: factory)
-    }
-
-    func attempt(route: String, backend: String) {
-        handles.counter("ferry_requests_total", ("route", route), ("backend", backend)).increment()
     }
 
     func failure(backend: String, _ error: FerryError) {
@@ -29,25 +26,5 @@ struct RouterMetrics: Sendable {
 
     func fallback(route: String, from: String, to: String) {
         handles.counter("ferry_fallbacks_total", ("route", route), ("from", from), ("to", to)).increment()
-    }
-
-    func ttft(backend: String, _ duration: Duration) {
-        handles.backend(backend).ttft.recordNanoseconds(duration.nanoseconds)
-    }
-
-    func tokens(backend: String, _ usage: Usage?) {
-        guard let usage else { return }
-        let handles = handles.backend(backend)
-        handles.promptTokens.increment(by: usage.promptTokens)
-        handles.completionTokens.increment(by: usage.completionTokens)
-    }
-
-    func circuit(backend: String, _ breaker: CircuitBreaker) {
-        let value: Int = switch breaker.state {
-        case .closed: 0
-        case .halfOpen: 1
-        case .open: 2
-        }
-        handles.backend(backend).circuit.record(value)
     }
 }

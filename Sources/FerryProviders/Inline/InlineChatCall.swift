@@ -12,7 +12,7 @@ import NIOCore
 ///     // exchange.received(answer:) or exchange.failed(_:) follows on channel.eventLoop; task.cancelCall() stops it
 /// }
 /// ```
-public struct InlineChatCall: Sendable {
+public final class InlineChatCall: Sendable {
     let pool: InlineConnectionPool
     let upstream: InlineUpstream
     /// The request's JSON body.
@@ -29,6 +29,23 @@ public struct InlineChatCall: Sendable {
     let answersInOpenAIForm: Bool
     /// Reads a stream (nil: a whole answer is asked for).
     let parser: (any ChatStreamParser)?
+
+    init(
+        pool: InlineConnectionPool, upstream: InlineUpstream, body: ByteBuffer, location: ErrorLocation, startHint: String,
+        readError: @escaping BackendClient.ErrorReader, maxBodyBytes: Int, answer: @escaping @Sendable (ByteBuffer, ErrorLocation) throws -> ChatResponse,
+        answersInOpenAIForm: Bool, parser: (any ChatStreamParser)?
+    ) {
+        self.pool = pool
+        self.upstream = upstream
+        self.body = body
+        self.location = location
+        self.startHint = startHint
+        self.readError = readError
+        self.maxBodyBytes = maxBodyBytes
+        self.answer = answer
+        self.answersInOpenAIForm = answersInOpenAIForm
+        self.parser = parser
+    }
 
     /// Whether the backend streams its answer.
     public var streams: Bool { parser != nil }

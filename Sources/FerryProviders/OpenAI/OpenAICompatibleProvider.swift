@@ -16,7 +16,7 @@ import NIOHTTP1
 ///
 /// An unknown model becomes ``FerryError/Code/modelNotFound`` listing the models the server does serve;
 /// `model: "auto"` uses the served model when there is exactly one. It never retries.
-public struct OpenAICompatibleProvider: HTTPLanguageModel {
+public final class OpenAICompatibleProvider: HTTPLanguageModel {
     public let name: String
     public let endpoint: BackendEndpoint
     public let flavor: OpenAIFlavor

@@ -12,13 +12,20 @@ import FerryCore
 /// // or, when it failed before anything reached the client:
 /// if let prior = router.failed(attempt, error) { try await router.routedChat(chat, after: prior) }
 /// ```
-public struct FirstAttempt: Sendable {
+public final class FirstAttempt: Sendable {
     public let route: Route
     public let backend: RouteBackend
     /// The request as this backend receives it: its model name and default sampling.
     public let request: ChatRequest
     /// The backend's state, found once: the attempt's later steps look nothing up.
     let state: BackendState
+
+    init(route: Route, backend: RouteBackend, request: ChatRequest, state: BackendState) {
+        self.route = route
+        self.backend = backend
+        self.request = request
+        self.state = state
+    }
 
     /// `answer` named as the router names the answers of its own attempts.
     public func named(_ answer: ChatResponse) -> ChatResponse { backend.named(answer, for: request) }

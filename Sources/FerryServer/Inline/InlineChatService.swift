@@ -9,16 +9,23 @@ import NIOHTTP1
 /// exchange keeps it, and a reference is one count where a copy of the gateway's fields is one for each.
 final class InlineChatService: Sendable {
     let gateway: Gateway
-
-    var router: FerryRouter.Router { gateway.router }
-    var priors: PriorAttempts { gateway.priors }
-    var limiter: ConcurrencyLimiter { gateway.limiter }
+    // The gateway's parts the hot path reads, kept here: reading one through `gateway` copies the whole struct.
+    let router: FerryRouter.Router
+    let priors: PriorAttempts
+    let limiter: ConcurrencyLimiter
+    let settings: GatewaySettings
+    let apiKeys: Set<String>
     /// Larger bodies go to the routes, which answer 413.
     let maxBodyBytes: Int
     let dates = HTTPDateCache()
 
     init(gateway: Gateway, maxBodyBytes: Int) {
         self.gateway = gateway
+        router = gateway.router
+        priors = gateway.priors
+        limiter = gateway.limiter
+        settings = gateway.settings
+        apiKeys = gateway.apiKeys
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -26,11 +33,10 @@ final class InlineChatService: Sendable {
     /// string, a browser's CORS request, a missing or wrong API key, `Expect: 100-continue`).
     func accepts(_ head: HTTPRequestHead) -> ChatDialect? {
         guard head.method == .POST, let dialect = ChatDialect(method: "POST", path: head.uri) else { return nil }
-        let settings = gateway.settings
         if !settings.corsOrigins.isEmpty, head.headers.contains(name: "origin") { return nil }
         if head.headers.contains(name: "expect") { return nil }
         if !settings.apiKeys.isEmpty {
-            guard let token = APIKeyMiddleware.bearerToken(head.headers.first(name: "authorization")), gateway.apiKeys.contains(token) else { return nil }
+            guard let token = APIKeyMiddleware.bearerToken(head.headers.first(name: "authorization")), apiKeys.contains(token) else { return nil }
         }
         return dialect
     }
@@ -43,7 +49,7 @@ final class InlineChatService: Sendable {
     /// Starts `request` when it can be served inline: its body reads, a concurrency slot is free, and the backend
     /// picked for its first attempt can be called from `eventLoop`.
     func start(_ request: InlineChatRequest, on eventLoop: any EventLoop) -> Start {
-        guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: gateway.routeName) else { return .handOver(request) }
+        guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }) else { return .handOver(request) }
         guard limiter.tryAcquire() else { return .handOver(request) }
         guard let attempt = router.firstAttempt(for: chat) else {
             limiter.release()

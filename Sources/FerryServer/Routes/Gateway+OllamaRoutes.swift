@@ -70,6 +70,10 @@ extension Gateway {
 
     /// Ollama clients add `:latest` to names without a tag; routes are named without it.
     func routeName(_ requested: String) -> String {
+        Self.routeName(requested, router: router)
+    }
+
+    static func routeName(_ requested: String, router: FerryRouter.Router) -> String {
         if (try? router.route(for: requested)) != nil { return requested }
         if requested.hasSuffix(":latest") { return String(requested.dropLast(":latest".count)) }
         return requested

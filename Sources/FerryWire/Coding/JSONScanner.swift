@@ -156,18 +156,27 @@ struct JSONScanner {
         let bytes = self.bytes
         var position = position
         var seen: UInt8 = 0
-        // Eight bytes at a time while none of them is a quote, a backslash or a control character (bit tricks that
-        // may flag a clean word, never miss a dirty one: a flagged word is read byte by byte below).
+        // Eight bytes at a time: each test below flags (in a byte's high bit) every quote, backslash or control
+        // character; it may also flag a byte after a flagged one (a borrow carries up), never one before. So the
+        // lowest flag of a little-endian word is exactly the first special byte.
         if let base = bytes.baseAddress {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             var wide: UInt64 = 0
             while position &+ 8 <= bytes.count {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
                 let quote = word ^ (ones &* 0x22)
                 let backslash = word ^ (ones &* 0x5C)
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-                if special & highs != 0 { break }
+                let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)) & highs
+                if special != 0 {
+                    let offset = special.trailingZeroBitCount >> 3
+                    // The bytes before the special one count for ASCII-ness.
+                    wide |= offset == 0 ? 0 : word & (UInt64.max >> (64 - 8 * offset))
+                    position &+= offset
+                    let byte = bytes[position]
+                    guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { throw Miss() }
+                    return (position, wide & highs == 0)
+                }
                 wide |= word
                 position &+= 8
             }

@@ -30,7 +30,7 @@ struct InlineFramingTests {
     func chunks() throws {
         var bytes = ByteBuffer()
         InlineResponseHead.writeAnswer(
-            contentType: "text/event-stream", date: "Sun, 22 Nov 2026 05:53:17 GMT", requestID: "r-1", backend: "vllm",
+            contentType: "text/event-stream", date: "Sun, 22 Nov 2026 05:53:17 GMT", requestID: (0x0f8b_6c1e_4a2d_4e7f, 0x9b1c_2d3e_4f5a_6b7c), backend: "vllm",
             overhead: .microseconds(120), framing: .chunked, into: &bytes
         )
         var expected = ""
@@ -55,7 +55,7 @@ struct InlineFramingTests {
         #expect(answer.head.status == .ok && answer.ended)
         #expect(answer.body == expected)
         #expect(answer.head.headers["content-type"] == ["text/event-stream"] && answer.head.headers["cache-control"] == ["no-cache"])
-        #expect(answer.head.headers["x-request-id"] == ["r-1"] && answer.head.headers["x-ferry-backend"] == ["vllm"])
+        #expect(answer.head.headers["x-request-id"] == ["0f8b6c1e-4a2d-4e7f-9b1c-2d3e4f5a6b7c"] && answer.head.headers["x-ferry-backend"] == ["vllm"])
         #expect(answer.head.headers["x-ferry-attempts"] == ["1"] && answer.head.headers["x-ferry-overhead-ms"] == ["0.120"])
         #expect(answer.head.headers["server"] == ["Ferry"] && answer.head.headers["date"] == ["Sun, 22 Nov 2026 05:53:17 GMT"])
     }
@@ -65,7 +65,7 @@ struct InlineFramingTests {
         var bytes = ByteBuffer()
         let body = #"{"id":"c1"}"#
         InlineResponseHead.writeAnswer(
-            contentType: "application/json", date: "now", requestID: "r-2", backend: "gpu\r\nx-evil: 1",
+            contentType: "application/json", date: "now", requestID: (1, 2), backend: "gpu\r\nx-evil: 1",
             overhead: .milliseconds(3) + .microseconds(50), framing: .length(body.utf8.count), into: &bytes
         )
         bytes.writeString(body)

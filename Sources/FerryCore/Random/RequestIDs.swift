@@ -11,25 +11,40 @@ public enum RequestIDs {
 
     /// A new id.
     public static func next() -> String {
-        let (high, low) = generator.withLock { ($0.next(), $0.next()) }
-        return format(high: high & 0xFFFF_FFFF_FFFF_0FFF | 0x4000, low: low & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000)
+        let (high, low) = nextBits()
+        return format(high: high, low: low)
     }
+
+    /// A new id's 128 bits, for writers that put its text in place (``write(high:low:into:)``).
+    public static func nextBits() -> (high: UInt64, low: UInt64) {
+        let (high, low) = generator.withLock { ($0.next(), $0.next()) }
+        return (high & 0xFFFF_FFFF_FFFF_0FFF | 0x4000, low & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000)
+    }
+
+    /// The length of an id's text.
+    public static let length = 36
 
     /// 128 bits as `8-4-4-4-12` lowercase hex digits, most significant first.
     public static func format(high: UInt64, low: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 36) { text in
-            let digits: StaticString = "0123456789abcdef"
-            var at = 0
-            for nibble in 0..<32 {
-                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
-                    text[at] = UInt8(ascii: "-")
-                    at += 1
-                }
-                let word = nibble < 16 ? high : low
-                text[at] = digits.utf8Start[Int((word >> UInt64(60 - 4 * (nibble & 15))) & 0xF)]
+        String(unsafeUninitializedCapacity: length) { text in write(high: high, low: low, into: UnsafeMutableRawBufferPointer(text)) }
+    }
+
+    /// Writes ``format(high:low:)``'s ``length`` characters at the start of `text`, which has room for them;
+    /// returns how many it wrote.
+    @discardableResult
+    public static func write(high: UInt64, low: UInt64, into text: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(text.count >= length, "a request id needs \(length) bytes")
+        let digits: StaticString = "0123456789abcdef"
+        var at = 0
+        for nibble in 0..<32 {
+            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                text[at] = UInt8(ascii: "-")
                 at += 1
             }
-            return at
+            let word = nibble < 16 ? high : low
+            text[at] = digits.utf8Start[Int((word >> UInt64(60 - 4 * (nibble & 15))) & 0xF)]
+            at += 1
         }
+        return at
     }
 }

@@ -9,14 +9,19 @@ extension BackendClient {
         InlineUpstream(endpoint: endpoint, path: path, headers: headers)
     }
 
+    /// Where `upstream` (from ``inlineUpstream(_:)``) is, for `model`: the location of its calls' errors.
+    func inlineLocation(_ upstream: InlineUpstream, model: String) -> ErrorLocation {
+        ErrorLocation(backend: name, url: upstream.url, model: model)
+    }
+
     /// An ``InlineChatCall`` that sends the JSON `body` to `upstream` (from ``inlineUpstream(_:)``).
     func inlineCall(
-        _ upstream: InlineUpstream, path: String, body: ByteBuffer, model: String,
+        _ upstream: InlineUpstream, location: ErrorLocation, body: ByteBuffer,
         parser: (any ChatStreamParser)?, answersInOpenAIForm: Bool,
         answer: @escaping @Sendable (ByteBuffer, ErrorLocation) throws -> ChatResponse
     ) -> InlineChatCall {
         InlineChatCall(
-            pool: http.inline, upstream: upstream, body: body, location: location(path, model: model), startHint: startHint,
+            pool: http.inline, upstream: upstream, body: body, location: location, startHint: startHint,
             readError: readError, maxBodyBytes: http.configuration.maxBodyBytes, answer: answer,
             answersInOpenAIForm: answersInOpenAIForm, parser: parser
         )

@@ -24,7 +24,9 @@ final class InlineExchange: InlineChatReceiver {
     private let attempt: FirstAttempt
     private let call: InlineChatCall
     private var encoder: any ChatEventEncoder
-    private let requestID = GatewayHeaders.newRequestID()
+    /// The request id's bits, written into the head in place; its text is made only for a log line or an error.
+    private let requestBits = RequestIDs.nextBits()
+    private var requestID: String { RequestIDs.format(high: requestBits.high, low: requestBits.low) }
 
     private var handler: InlineChatHandler?
     private var context: ChannelHandlerContext?
@@ -251,6 +253,7 @@ final class InlineExchange: InlineChatReceiver {
     /// Answers with `error` in the client's dialect.
     private func answer(failing error: FerryError) {
         guard let context else { return }
+        let requestID = requestID
         service.gateway.logger.info("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
         var (head, body) = request.dialect.gateway.errorAnswer(for: error, requestID: requestID)
         head.headerFields[.date] = service.dates.now
@@ -286,7 +289,7 @@ final class InlineExchange: InlineChatReceiver {
     /// The head of a proxied answer, before its framing fields: the same fields as the routes' answers.
     private func writeHead(contentType: String, waited: Duration, framing: InlineResponseHead.Framing, into buffer: inout ByteBuffer) {
         InlineResponseHead.writeAnswer(
-            contentType: contentType, date: service.dates.now, requestID: requestID, backend: attempt.backend.name,
+            contentType: contentType, date: service.dates.now, requestID: requestBits, backend: attempt.backend.name,
             overhead: GatewayHeaders.overhead(received: request.received, waited: waited), framing: framing, into: &buffer
         )
     }

@@ -1,3 +1,4 @@
+import FerryCore
 import FerryWire
 import HTTPTypes
 import NIOCore
@@ -9,7 +10,7 @@ import NIOCore
 ///
 /// ```swift
 /// var head = ByteBuffer()
-/// InlineResponseHead.writeAnswer(contentType: "application/json", date: dates.now, requestID: id, backend: "vllm",
+/// InlineResponseHead.writeAnswer(contentType: "application/json", date: dates.now, requestID: RequestIDs.nextBits(), backend: "vllm",
 ///                                overhead: .microseconds(120), framing: .length(body.readableBytes), into: &head)
 /// ```
 enum InlineResponseHead {
@@ -21,19 +22,21 @@ enum InlineResponseHead {
         case chunked
     }
 
-    /// `200 OK` with the fields of every proxied answer: `x-ferry-overhead-ms` is `overhead` in milliseconds with
-    /// three decimals, as the routes write it.
+    /// `200 OK` with the fields of every proxied answer: `x-request-id` is the id of `requestID`'s bits
+    /// (``FerryCore/RequestIDs``), `x-ferry-overhead-ms` is `overhead` in milliseconds with three decimals, as the
+    /// routes write them.
     static func writeAnswer(
-        contentType: String, date: String, requestID: String, backend: String, overhead: Duration, framing: Framing, into buffer: inout ByteBuffer
+        contentType: String, date: String, requestID: (high: UInt64, low: UInt64), backend: String, overhead: Duration, framing: Framing,
+        into buffer: inout ByteBuffer
     ) {
-        let size = 256 + contentType.utf8.count + date.utf8.count + requestID.utf8.count + backend.utf8.count
+        let size = 256 + contentType.utf8.count + date.utf8.count + RequestIDs.length + backend.utf8.count
         buffer.writeWithByteWriter(estimatedSize: size) { out in
             out.write("HTTP/1.1 200 OK\r\nContent-Type: ")
             out.write(contentType)
             out.write("\r\nDate: ")
             writeValue(date, into: &out)
             out.write("\r\nServer: Ferry\r\nx-request-id: ")
-            writeValue(requestID, into: &out)
+            out.write(count: RequestIDs.length) { RequestIDs.write(high: requestID.high, low: requestID.low, into: $0) }
             out.write("\r\nx-ferry-backend: ")
             writeValue(backend, into: &out)
             out.write("\r\nx-ferry-attempts: 1\r\nx-ferry-overhead-ms: ")

@@ -53,6 +53,13 @@ public struct ByteWriter: ~Copyable {
         written += 1
     }
 
+    /// `count` bytes that `fill` writes in place (it is not called when they do not fit).
+    public mutating func write(count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        let end = written + count
+        if end <= capacity, let base { fill(UnsafeMutableRawBufferPointer(start: base + written, count: count)) }
+        written = end
+    }
+
     /// `text`'s UTF-8 bytes as they stand.
     public mutating func write(_ text: String) {
         // A native string lends its bytes; a bridged or small one is copied out first.

@@ -6,6 +6,8 @@ import NIOHTTP1
 final class InlineUpstream: Sendable {
     let host: String
     let port: Int
+    /// The request's URL, for the errors of the calls made here.
+    let url: String
     /// The request head without `content-length` (added per request).
     let head: HTTPRequestHead
     /// ``head`` as HTTP/1.1 bytes, up to the value of `content-length`.
@@ -18,6 +20,7 @@ final class InlineUpstream: Sendable {
         guard !endpoint.isHTTPS, !headers.contains(where: { unsendable($0.0) || unsendable($0.1) }) else { return nil }
         host = endpoint.host
         port = endpoint.port ?? 80
+        url = endpoint.url(path)
         var fields = HTTPHeaders()
         fields.reserveCapacity(4 + headers.count)
         fields.add(name: "host", value: endpoint.authority)

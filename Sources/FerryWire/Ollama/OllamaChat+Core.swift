@@ -56,9 +56,9 @@ extension OllamaMessage {
     }
 
     /// The core form. Calls without an id get a stable synthesised one.
-    public func chatMessage(field: String = "message") throws -> ChatMessage {
+    public func chatMessage(field: @autoclosure () -> String = "message") throws -> ChatMessage {
         guard let chatRole = ChatRole(rawValue: role) else {
-            throw FerryError.invalidRequest("must be system, user, assistant or tool, got \"\(role)\"", field: "\(field).role")
+            throw FerryError.invalidRequest("must be system, user, assistant or tool, got \"\(role)\"", field: "\(field()).role")
         }
         var parts: [ContentPart] = []
         if !content.isEmpty || (toolCalls ?? []).isEmpty { parts.append(.text(content)) }

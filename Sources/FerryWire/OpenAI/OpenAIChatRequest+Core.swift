@@ -121,7 +121,7 @@ extension OpenAIMessage {
     }
 
     /// The core form; `field` names this message in errors (e.g. `messages[2]`).
-    public func chatMessage(field: String = "message") throws -> ChatMessage {
+    public func chatMessage(field: @autoclosure () -> String = "message") throws -> ChatMessage {
         let chatRole: ChatRole
         switch role {
         case "system", "developer": chatRole = .system
@@ -129,7 +129,7 @@ extension OpenAIMessage {
         case "assistant": chatRole = .assistant
         case "tool", "function": chatRole = .tool
         default:
-            throw FerryError.invalidRequest("must be system, developer, user, assistant or tool, got \"\(role)\"", field: "\(field).role")
+            throw FerryError.invalidRequest("must be system, developer, user, assistant or tool, got \"\(role)\"", field: "\(field()).role")
         }
         var parts: [ContentPart] = []
         switch content {
@@ -142,16 +142,16 @@ extension OpenAIMessage {
                     return .text(part.text ?? "")
                 case "image_url":
                     guard let image = part.imageURL else {
-                        throw FerryError.invalidRequest("an image_url part needs an `image_url.url`", field: "\(field).content[\(index)]")
+                        throw FerryError.invalidRequest("an image_url part needs an `image_url.url`", field: "\(field()).content[\(index)]")
                     }
                     return .image(ImageSource(url: image.url, detail: image.detail))
                 default:
-                    throw FerryError.invalidRequest("unsupported content part type \"\(part.type)\"", field: "\(field).content[\(index)].type")
+                    throw FerryError.invalidRequest("unsupported content part type \"\(part.type)\"", field: "\(field()).content[\(index)].type")
                 }
             }
         case nil:
             if chatRole != .assistant {
-                throw FerryError.invalidRequest("a \(role) message needs content", field: "\(field).content")
+                throw FerryError.invalidRequest("a \(role) message needs content", field: "\(field()).content")
             }
         }
         return ChatMessage(

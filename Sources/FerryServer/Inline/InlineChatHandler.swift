@@ -54,6 +54,8 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// and when it fires.
     private var deadlineTimer: Scheduled<Void>?
     private var timerFires = NIODeadline.distantFuture
+    /// A part was passed on to Hummingbird's side since its last read burst ended.
+    private var passedOn = false
 
     init(service: InlineChatService) {
         self.service = service
@@ -79,7 +81,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .serving:
             held.append(part)
         case .idle:
-            guard case .head(var head) = part else { return context.fireChannelRead(wrapInboundOut(part)) }
+            guard case .head(var head) = part else { return passOn(part, context: context) }
             if let token = filedToken {
                 _ = service.priors.take(token)
                 filedToken = nil
@@ -98,7 +100,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 if request.body.readableBytes + chunk.readableBytes > service.maxBodyBytes {
                     // The routes answer 413 in the client's dialect.
                     handOver(request, prior: nil, endsRequest: false, context: context)
-                    context.fireChannelRead(wrapInboundOut(.body(chunk)))
+                    passOn(.body(chunk), context: context)
                     return
                 }
                 state = .idle
@@ -110,7 +112,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case .passing:
             if case .end = part { state = .idle }
-            context.fireChannelRead(wrapInboundOut(part))
+            passOn(part, context: context)
         }
     }
 
@@ -119,6 +121,12 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if case .head = part { unanswered += 1 }
         state = .passing
         if case .end = part { state = .idle }
+        passOn(part, context: context)
+    }
+
+    /// Hands a part to Hummingbird's side; its read burst then ends there too (``channelReadComplete(context:)``).
+    private func passOn(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        passedOn = true
         context.fireChannelRead(wrapInboundOut(part))
     }
 
@@ -143,15 +151,15 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         unanswered += 1
         state = .passing
-        context.fireChannelRead(wrapInboundOut(.head(head)))
-        if request.body.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(.body(request.body))) }
+        passOn(.head(head), context: context)
+        if request.body.readableBytes > 0 { passOn(.body(request.body), context: context) }
         if endsRequest {
             state = .idle
-            context.fireChannelRead(wrapInboundOut(.end(nil)))
+            passOn(.end(nil), context: context)
         }
         // Hummingbird's side hands reads on at the end of a read burst; one may not follow (a failed attempt
         // hands over from the backend's callback), so end the burst here.
-        context.fireChannelReadComplete()
+        endReadBurst(context)
         if quiesceHeld {
             // The routes have the request now: they answer it, then close.
             quiesceHeld = false
@@ -184,7 +192,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
             receive(part, context: context)
             replayed = true
         }
-        if replayed { context.fireChannelReadComplete() }
+        if replayed { endReadBurst(context) }
         if isServing { return }
         if inputClosedHeld {
             // Nothing more will come: with nothing passed on, close (a request half read never completes);
@@ -211,6 +219,19 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         wire.writeAndFlush(NIOAny(context.channel.allocator.buffer(capacity: 0)), promise: written)
         written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// A read burst's end reaches Hummingbird's handlers only when a part of it was passed on to them: for a
+    /// burst that brought an inline request they have nothing to deliver, and telling each of them costs about
+    /// as much as the request's routing.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        endReadBurst(context)
+    }
+
+    private func endReadBurst(_ context: ChannelHandlerContext) {
+        guard passedOn else { return }
+        passedOn = false
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Gateway overhead: Ferry (release) and LiteLLM's proxy in front of a mock upstream (nginx answering a canned 600-byte
 # chat completion, or a canned 50-chunk SSE stream, instantly), against the upstream directly — same load, same run,
-# targets interleaved, two rounds. Writes results.json and results.md to OUTPUT_DIR (default: Benchmarks/gateway-overhead/out).
+# targets interleaved, three rounds (medians: the host's speed moves within a run). Writes results.json and results.md to OUTPUT_DIR (default: Benchmarks/gateway-overhead/out).
 #
 # Usage: Benchmarks/gateway-overhead/run.sh [OUTPUT_DIR]
-#   DURATION=8 ROUNDS=2 SKIP_LITELLM=1 LITELLM_VENV=DIR FERRY_BIN=PATH … to change the runs. Installs nginx-light and wrk (apt-get), LiteLLM's proxy
+#   DURATION=8 ROUNDS=3 SKIP_LITELLM=1 LITELLM_VENV=DIR FERRY_BIN=PATH … to change the runs. Installs nginx-light and wrk (apt-get), LiteLLM's proxy
 #   (pip, into .venv-litellm), builds Ferry in release mode; starts everything on 127.0.0.1 and stops it all at exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
 out="${1:-Benchmarks/gateway-overhead/out}"
 mkdir -p "$out"
-export DURATION="${DURATION:-8}" ROUNDS="${ROUNDS:-2}"
+export DURATION="${DURATION:-8}" ROUNDS="${ROUNDS:-3}"
 LITELLM_VERSION="1.106.2"
 venv="${LITELLM_VENV:-.venv-litellm}"
 

@@ -286,7 +286,7 @@ final class InlineExchange: InlineChatReceiver {
         service.limiter.release()
     }
 
-    /// The head of a proxied answer, before its framing fields: the same fields as the routes' answers.
+    /// The head of a proxied answer: the same fields as the routes' answers, then the framing's.
     private func writeHead(contentType: String, waited: Duration, framing: InlineResponseHead.Framing, into buffer: inout ByteBuffer) {
         InlineResponseHead.writeAnswer(
             contentType: contentType, date: service.dates.now, requestID: requestBits, backend: attempt.backend.name,

@@ -35,24 +35,6 @@ final class BackendStates: Sendable {
         names.map { state($0)?.load ?? BackendLoad(name: $0) }
     }
 
-    func isAvailable(_ name: String, now: Duration) -> Bool {
-        state(name)?.isAvailable(now: now) ?? false
-    }
-
-    /// Takes a slot on the backend when its circuit allows; counts it in flight.
-    func begin(_ name: String, now: Duration) -> Bool {
-        state(name)?.begin(now: now) ?? false
-    }
-
-    func end(_ name: String, _ outcome: BackendState.Outcome, now: Duration) {
-        state(name)?.end(outcome, now: now)
-    }
-
-    /// Folds a measured time to first token into the backend's average.
-    func recordTTFT(_ name: String, _ ttft: Duration) {
-        state(name)?.recordTTFT(ttft)
-    }
-
     /// Forces a circuit closed or open (health probing).
     func setHealthy(_ name: String, _ healthy: Bool, now: Duration) {
         state(name)?.setHealthy(healthy, now: now)

@@ -14,7 +14,7 @@ extension Router {
             let value = try await withDeadline(timeout, what: "the answer", backend: backend) { try await operation(backend) }
             return (value, clock.now() - started)
         }
-        states.end(outcome.backend.name, .success, now: clock.now())
+        outcome.state.end(.success, now: clock.now())
         return RoutedAnswer(value: outcome.value, backend: outcome.backend.name, attempts: outcome.attempts, waited: outcome.waited, failedAttempts: outcome.failed)
     }
 
@@ -40,11 +40,10 @@ extension Router {
                 return (CommittedStream(first: event, events: events), clock.now() - started)
             }
         }
-        let backend = outcome.backend
-        let state = states.state(backend.name)
+        let (backend, state) = (outcome.backend, outcome.state)
         let events = outcome.value.events(idle: route.timeouts.idle, clock: clock, backend: backend.name) { [clock] result, usage in
-            state?.end(result, now: clock.now())
-            state?.countTokens(usage)
+            state.end(result, now: clock.now())
+            state.countTokens(usage)
         }
         return RoutedAnswer(value: events, backend: backend.name, attempts: outcome.attempts, waited: outcome.waited, failedAttempts: outcome.failed)
     }
@@ -56,9 +55,9 @@ extension Router {
         prefixKey: String,
         after prior: PriorAttempt? = nil,
         _ operation: (RouteBackend) async throws -> (Value, Duration)
-    ) async throws -> (value: Value, backend: RouteBackend, attempts: Int, waited: Duration, failed: [FerryError]) {
+    ) async throws -> (value: Value, backend: RouteBackend, state: BackendState, attempts: Int, waited: Duration, failed: [FerryError]) {
         let deadline = clock.now() + route.timeouts.total - (prior?.elapsed ?? .zero)
-        let counter = states.nextCounter(route.name)
+        let counter = requestNumber(on: route)
         var failures = 0
         var tried: Set<String> = []
         var excluded: Set<String> = []
@@ -76,21 +75,21 @@ extension Router {
             failures = 1
         }
         while failures < route.retry.maxAttempts {
-            guard let backend = pick(route, counter: counter, prefixKey: prefixKey, tried: tried, excluded: excluded),
-                  states.begin(backend.name, now: clock.now()) else {
+            guard let (backend, state) = pick(route, counter: counter, prefixKey: prefixKey, tried: tried, excluded: excluded),
+                  state.begin(now: clock.now()) else {
                 throw noBackend(route, lastError: lastError, excluded: excluded)
             }
             if tried.contains(backend.name) || lastError?.retryAfter != nil {
                 let wait = route.retry.delay(afterFailure: failures, retryAfter: lastError?.retryAfter, random: random())
                 guard clock.now() + wait < deadline else {
-                    states.end(backend.name, .neutral, now: clock.now())
+                    state.end(.neutral, now: clock.now())
                     break
                 }
                 do {
                     try await clock.sleep(for: wait)
                     waited += wait
                 } catch {
-                    states.end(backend.name, .neutral, now: clock.now())
+                    state.end(.neutral, now: clock.now())
                     throw error
                 }
             }
@@ -98,23 +97,23 @@ extension Router {
                 metrics.retry(route: route.name)
                 if previous != backend.name { metrics.fallback(route: route.name, from: previous, to: backend.name) }
             }
-            states.state(backend.name)?.countAttempt(route: route.name)
+            state.countAttempt(route: route.name)
             tried.insert(backend.name)
             let started = clock.now()
             do {
                 let (value, ttft) = try await operation(backend)
-                states.recordTTFT(backend.name, ttft)
-                return (value, backend, failures + 1, waited + ttft, failed)
+                state.recordTTFT(ttft)
+                return (value, backend, state, failures + 1, waited + ttft, failed)
             } catch let error as FerryError {
                 waited += clock.now() - started
-                guard endFailed(backend, error), !Task.isCancelled else { throw error }
+                guard endFailed(state, error), !Task.isCancelled else { throw error }
                 if error.code == .modelNotFound { excluded.insert(backend.name) }
                 lastError = error.located(ErrorLocation(backend: backend.name))
                 failed.append(error.located(ErrorLocation(backend: backend.name)))
                 lastBackend = backend.name
                 failures += 1
             } catch {
-                states.end(backend.name, .neutral, now: clock.now())
+                state.end(.neutral, now: clock.now())
                 throw error
             }
         }
@@ -123,13 +122,9 @@ extension Router {
 
     /// The backend to try next: the strategy's order without the excluded ones, untried backends first (fallback
     /// is immediate), then the tried ones again (after a backoff); the first whose circuit lets a request through.
-    func pick(_ route: Route, counter: Int, prefixKey: @autoclosure () -> String, tried: Set<String>, excluded: Set<String>) -> RouteBackend? {
-        pickWithState(route, counter: counter, prefixKey: prefixKey(), tried: tried, excluded: excluded)?.backend
-    }
-
-    /// ``pick(_:counter:prefixKey:tried:excluded:)`` with the backend's state; the conversation's prefix key and
-    /// the backends' loads are made only for the strategies that order by them.
-    func pickWithState(
+    /// The backend comes with its state, which the attempt's steps then use without looking it up; the
+    /// conversation's prefix key and the backends' loads are made only for the strategies that order by them.
+    func pick(
         _ route: Route, counter: Int, prefixKey: @autoclosure () -> String, tried: Set<String>, excluded: Set<String>
     ) -> (backend: RouteBackend, state: BackendState)? {
         let order: [Int] = switch route.strategy {
@@ -152,12 +147,17 @@ extension Router {
         return nil
     }
 
+    /// The number of a request on `route`, for round-robin; the other strategies do not count their requests.
+    func requestNumber(on route: Route) -> Int {
+        route.strategy == .roundRobin ? states.nextCounter(route.name) : 0
+    }
+
     /// Ends a failed attempt's slot and counts the failure; whether another attempt may fix it.
-    func endFailed(_ backend: RouteBackend, _ error: FerryError) -> Bool {
+    func endFailed(_ state: BackendState, _ error: FerryError) -> Bool {
         let retryable = RetryPolicy.isRetryable(error) && error.code != .cancelled
         // The request's own faults say nothing about the backend's health.
-        states.end(backend.name, retryable && error.code != .modelNotFound ? .failure : .neutral, now: clock.now())
-        metrics.failure(backend: backend.name, error)
+        state.end(retryable && error.code != .modelNotFound ? .failure : .neutral, now: clock.now())
+        metrics.failure(backend: state.name, error)
         return retryable
     }
 

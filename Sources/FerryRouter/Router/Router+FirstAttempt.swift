@@ -44,8 +44,8 @@ extension Router {
     /// backend is available now (the retry loop then says why).
     public func firstAttempt(for request: ChatRequest) -> FirstAttempt? {
         guard let route = try? route(for: request.model) else { return nil }
-        let counter = states.nextCounter(route.name)
-        guard let (backend, state) = pickWithState(route, counter: counter, prefixKey: RoutingStrategy.prefixKey(of: request), tried: [], excluded: []),
+        let counter = requestNumber(on: route)
+        guard let (backend, state) = pick(route, counter: counter, prefixKey: RoutingStrategy.prefixKey(of: request), tried: [], excluded: []),
               state.begin(now: clock.now()) else { return nil }
         state.countAttempt(route: route.name)
         return FirstAttempt(route: route, backend: backend, request: backend.prepare(request), state: state)
@@ -66,7 +66,7 @@ extension Router {
     /// what the retry loop needs to go on when another attempt may fix it; nil when the error is the answer.
     public func failed(_ attempt: FirstAttempt, _ error: FerryError, after elapsed: Duration) -> PriorAttempt? {
         let located = error.located(ErrorLocation(backend: attempt.backend.name))
-        guard endFailed(attempt.backend, error) else { return nil }
+        guard endFailed(attempt.state, error) else { return nil }
         return PriorAttempt(backend: attempt.backend.name, error: located, elapsed: elapsed)
     }
 

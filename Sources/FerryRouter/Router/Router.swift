@@ -208,7 +208,7 @@ public final class Router: LanguageModel {
         }
         for (name, (error, elapsed)) in results {
             states.setHealthy(name, error == nil, now: clock.now())
-            if error == nil { states.recordTTFT(name, elapsed) }
+            if error == nil { states.state(name)?.recordTTFT(elapsed) }
         }
         return results.mapValues(\.0)
     }

@@ -35,7 +35,7 @@ final class InlineChatService: Sendable {
         guard head.method == .POST, let dialect = ChatDialect(method: "POST", path: head.uri) else { return nil }
         if !settings.corsOrigins.isEmpty, head.headers.contains(name: "origin") { return nil }
         if head.headers.contains(name: "expect") { return nil }
-        if !settings.apiKeys.isEmpty {
+        if !apiKeys.isEmpty {
             guard let token = APIKeyMiddleware.bearerToken(head.headers.first(name: "authorization")), apiKeys.contains(token) else { return nil }
         }
         return dialect

@@ -73,10 +73,9 @@ enum InlineResponseHead {
         out.write("\r\n\r\n")
     }
 
-    /// `3.042`: whole milliseconds, then three digits of microseconds (``FerryCore/Duration/millisecondsText``).
+    /// `3.042`: ``FerryCore/Duration/millisecondsText``, written without making the string.
     private static func writeMilliseconds(_ duration: Duration, into out: inout ByteWriter) {
-        let parts = duration.components
-        let micros = max(0, parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000)
+        let micros = duration.wholeMicroseconds
         out.write(decimal: Int(micros / 1000))
         let fraction = Int(micros % 1000)
         out.write(byte: UInt8(ascii: "."))

@@ -13,8 +13,7 @@
 extension ByteWriter {
     /// A JSON string literal: quoted, with `"`, `\` and control characters escaped.
     mutating func writeJSONString(_ string: String) {
-        var string = string
-        string.withUTF8 { utf8 in
+        string.withUTF8Bytes { utf8 in
             write(byte: UInt8(ascii: "\""))
             var runStart = 0
             for index in 0..<utf8.count {

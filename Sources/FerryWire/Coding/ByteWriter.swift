@@ -62,10 +62,7 @@ public struct ByteWriter: ~Copyable {
 
     /// `text`'s UTF-8 bytes as they stand.
     public mutating func write(_ text: String) {
-        // A native string lends its bytes; a bridged or small one is copied out first.
-        if text.utf8.withContiguousStorageIfAvailable({ write(UnsafeRawBufferPointer($0)) }) != nil { return }
-        var text = text
-        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        text.withUTF8Bytes { write(UnsafeRawBufferPointer($0)) }
     }
 
     /// `value` in decimal, without making a string.

@@ -103,12 +103,15 @@ public enum ConfigurationLoader {
         if corsOrigins.count > 1, !corsOrigins.contains("*") {
             throw values.invalid("server.cors_origins", corsOrigins.joined(separator: ", "), accepted: "one origin (e.g. https://app.example.com) or *")
         }
+        let inlineChat = try values.bool("gateway.inline_chat") ?? true
+        note("gateway.inline_chat", String(inlineChat))
         return FerryConfiguration(
             backends: backends, routes: routes, host: host, port: port,
             apiKeys: apiKeys,
             maxConcurrentRequests: try values.int("server.max_concurrent_requests", in: 1...1_000_000) ?? 512,
             queueTimeout: try values.duration("server.queue_timeout") ?? .seconds(10),
             corsOrigins: corsOrigins,
+            inlineChat: inlineChat,
             healthInterval: try values.duration("health.interval") ?? .seconds(10),
             warmUp: try values.bool("health.warm_up") ?? false,
             circuitBreaker: CircuitBreaker(threshold: threshold, cooldown: cooldown),

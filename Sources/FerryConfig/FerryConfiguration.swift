@@ -62,6 +62,9 @@ public struct FerryConfiguration: Sendable {
     public var queueTimeout: Duration
     /// Browser origins allowed by CORS (`*` for any).
     public var corsOrigins: [String]
+    /// `gateway.inline_chat` (`GATEWAY_INLINE_CHAT`): chat requests served on their connection's event loop when
+    /// they can be; false sends every request through the routes. On by default.
+    public var inlineChat: Bool
     public var healthInterval: Duration
     public var warmUp: Bool
     public var circuitBreaker: CircuitBreaker

@@ -44,6 +44,22 @@ struct ConfigurationTests {
         #expect(!configuration.provenance.contains { $0.value.contains("sk-secret") }, "secrets are redacted")
     }
 
+    @Test("gateway.inline_chat: on by default, off from the file or GATEWAY_INLINE_CHAT, anything else refused")
+    func inlineChatSwitch() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        #expect(try await ConfigurationLoader.load(environment: ["LLM_PROVIDER": "ollama"]).inlineChat)
+        #expect(try await ConfigurationLoader.load(file: path, environment: [:]).inlineChat)
+        let off = try await ConfigurationLoader.load(file: path, environment: ["GATEWAY_INLINE_CHAT": "false"])
+        #expect(!off.inlineChat)
+        #expect(off.provenance.first { $0.key == "gateway.inline_chat" }?.source == "environment variable GATEWAY_INLINE_CHAT")
+        do {
+            _ = try await ConfigurationLoader.load(file: path, environment: ["GATEWAY_INLINE_CHAT": "sometimes"])
+            Issue.record("an invalid value must be refused")
+        } catch {
+            #expect(error.description.contains("gateway.inline_chat") && error.description.contains("true or false"))
+        }
+    }
+
     @Test("USE_VLLM=true: vLLM first, Ollama as fallback, one route answering to each model name")
     func useVLLM() async throws {
         let configuration = try await ConfigurationLoader.load(environment: [

@@ -1,4 +1,5 @@
 import FerryCore
+import Synchronization
 
 /// A first attempt made by a caller that sends the request itself (the gateway's inline path, which stays on one
 /// event loop): the backend picked and its slot taken exactly as the retry loop would, so circuits, in-flight
@@ -12,6 +13,9 @@ import FerryCore
 /// // or, when it failed before anything reached the client:
 /// if let prior = router.failed(attempt, error) { try await router.routedChat(chat, after: prior) }
 /// ```
+///
+/// It ends exactly once — finished, failed, broken or abandoned — and its backend's slot is released then; any
+/// later end is ignored (it neither releases the slot again nor counts again).
 public final class FirstAttempt: Sendable {
     public let route: Route
     public let backend: RouteBackend
@@ -19,6 +23,7 @@ public final class FirstAttempt: Sendable {
     public let request: ChatRequest
     /// The backend's state, found once: the attempt's later steps look nothing up.
     let state: BackendState
+    private let ended = Atomic<Bool>(false)
 
     init(route: Route, backend: RouteBackend, request: ChatRequest, state: BackendState) {
         self.route = route
@@ -29,6 +34,14 @@ public final class FirstAttempt: Sendable {
 
     /// `answer` named as the router names the answers of its own attempts.
     public func named(_ answer: ChatResponse) -> ChatResponse { backend.named(answer, for: request) }
+
+    /// Whether the attempt has ended.
+    public var hasEnded: Bool { ended.load(ordering: .relaxed) }
+
+    /// Marks the attempt ended; true the first time only.
+    func end() -> Bool {
+        ended.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+    }
 }
 
 /// A first attempt that failed in a way another attempt may fix; ``Router/routedChat(_:after:)`` and
@@ -58,6 +71,7 @@ extension Router {
 
     /// The attempt ended well (a whole answer, or a stream's finish): the slot is released, the tokens counted.
     public func finished(_ attempt: FirstAttempt, usage: Usage?) {
+        guard attempt.end() else { return }
         attempt.state.end(.success, now: clock.now())
         attempt.state.countTokens(usage)
     }
@@ -65,6 +79,7 @@ extension Router {
     /// The attempt failed before anything reached the client: the slot is released and the failure counted. Returns
     /// what the retry loop needs to go on when another attempt may fix it; nil when the error is the answer.
     public func failed(_ attempt: FirstAttempt, _ error: FerryError, after elapsed: Duration) -> PriorAttempt? {
+        guard attempt.end() else { return nil }
         let located = error.located(ErrorLocation(backend: attempt.backend.name))
         guard endFailed(attempt.state, error) else { return nil }
         return PriorAttempt(backend: attempt.backend.name, error: located, elapsed: elapsed)
@@ -73,12 +88,14 @@ extension Router {
     /// The attempt failed after its commit point (a stream cut short, or cancelled by the client): the slot is
     /// released; a cancellation says nothing about the backend.
     public func broken(_ attempt: FirstAttempt, _ error: FerryError) {
+        guard attempt.end() else { return }
         attempt.state.end(error.code == .cancelled ? .neutral : .failure, now: clock.now())
     }
 
     /// The attempt was not made after all (the backend cannot be reached this way, or the client left before it
     /// was sent): the slot is released, nothing is counted against the backend.
     public func abandoned(_ attempt: FirstAttempt) {
+        guard attempt.end() else { return }
         attempt.state.end(.neutral, now: clock.now())
     }
 

@@ -23,42 +23,24 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum State {
-        case idle
-        /// Reading a request it may serve.
-        case reading(InlineChatRequest)
-        /// Passing the current request's parts on to the routes.
-        case passing
-        /// Its request is in flight.
-        case serving(InlineExchange)
-    }
-
     let service: InlineChatService
-    private var state = State.idle
-    /// Requests passed on whose answer has not been written yet.
-    private var unanswered = 0
-    /// Parts that arrived while serving (pipelining), replayed afterwards.
-    private var held: CircularBuffer<HTTPServerRequestPart> = []
-    private var readHeld = false
-    private var quiesceHeld = false
-    /// The client closed its side (a half-closure) while an inline request was read or served: the event passes on
-    /// with a request handed over, or the connection closes once the answer is out.
-    private var inputClosedHeld = false
-    /// The token of the last attempt filed for the routes, dropped when the next request comes.
-    private var filedToken: UInt64?
+    /// The connection's life: what it reads, passes on, serves and holds (``StateMachine``).
+    private var machine: StateMachine<InlineExchange>
     /// The context of NIO's HTTP/1 response encoder at the pipeline's start: inline answers are written from there
-    /// as bytes (``InlineResponseHead``, ``InlineChunk``), past Hummingbird's codecs. Nil in a pipeline without
-    /// one: then every request passes on to the routes.
+    /// as bytes (``InlineResponseHead``, ``InlineChunk``), past Hummingbird's codecs. The installer puts the handler
+    /// only where it finds one.
     private var wire: ChannelHandlerContext?
     /// The connection's one deadline timer, shared by its exchanges one after another (see ``watch(until:context:)``),
     /// and when it fires.
     private var deadlineTimer: Scheduled<Void>?
     private var timerFires = NIODeadline.distantFuture
-    /// A part was passed on to Hummingbird's side since its last read burst ended.
+    /// A part was passed on to Hummingbird's side since its last read burst ended: only then does the burst's end
+    /// reach its handlers (``channelReadComplete(context:)``).
     private var passedOn = false
 
     init(service: InlineChatService) {
         self.service = service
+        machine = StateMachine(maxBodyBytes: service.maxBodyBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -77,51 +59,34 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch state {
-        case .serving:
-            held.append(part)
-        case .idle:
-            guard case .head(var head) = part else { return passOn(part, context: context) }
-            if let token = filedToken {
-                _ = service.priors.take(token)
-                filedToken = nil
-            }
+        let action: StateMachine<InlineExchange>.ReceiveAction
+        switch part {
+        case .head(var head):
+            // Only the inline path files attempts for the routes: a client's own header is never believed.
             head.headers.remove(name: GatewayHeaders.priorAttempt.canonicalName)
-            if unanswered == 0, wire != nil, let dialect = service.accepts(head) {
-                state = .reading(InlineChatRequest(head: head, body: context.channel.allocator.buffer(capacity: 0), dialect: dialect, received: .now))
-            } else {
-                pass(.head(head), context: context)
-            }
-        case .reading(var request):
-            switch part {
-            case .head:
-                pass(part, context: context)
-            case .body(var chunk):
-                if request.body.readableBytes + chunk.readableBytes > service.maxBodyBytes {
-                    // The routes answer 413 in the client's dialect.
-                    handOver(request, prior: nil, endsRequest: false, context: context)
-                    passOn(.body(chunk), context: context)
-                    return
-                }
-                state = .idle
-                request.body.writeBuffer(&chunk)
-                state = .reading(request)
-            case .end:
-                state = .idle
-                serve(request, context: context)
-            }
-        case .passing:
-            if case .end = part { state = .idle }
-            passOn(part, context: context)
+            let dialect = wire == nil ? nil : service.accepts(head)
+            action = machine.receivedHead(head, inline: dialect, allocator: context.channel.allocator, now: .now)
+            if case .passOn = action { service.count(.passedOn) }
+        case .body(var chunk):
+            action = machine.receivedBody(&chunk)
+        case .end(let trailers):
+            action = machine.receivedEnd(trailers)
         }
+        run(action, context: context)
     }
 
-    /// Passes a part of a request the routes answer.
-    private func pass(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        if case .head = part { unanswered += 1 }
-        state = .passing
-        if case .end = part { state = .idle }
-        passOn(part, context: context)
+    private func run(_ action: StateMachine<InlineExchange>.ReceiveAction, context: ChannelHandlerContext) {
+        switch action {
+        case .none, .drop:
+            break
+        case .passOn(let part):
+            passOn(part, context: context)
+        case .serve(let request):
+            serve(request, context: context)
+        case .handOver(let handOver, let part):
+            self.handOver(handOver, context: context)
+            passOn(part, context: context)
+        }
     }
 
     /// Hands a part to Hummingbird's side; its read burst then ends there too (``channelReadComplete(context:)``).
@@ -131,84 +96,75 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func serve(_ request: InlineChatRequest, context: ChannelHandlerContext) {
-        guard let wire else { return handOver(request, prior: nil, endsRequest: true, context: context) }
+        guard let wire else { return handOver(machine.notServed(request), context: context) }
         switch service.start(request, on: context.eventLoop) {
         case .handOver(let request):
-            handOver(request, prior: nil, endsRequest: true, context: context)
+            handOver(machine.notServed(request), context: context)
         case .started(let exchange):
-            state = .serving(exchange)
+            machine.served(exchange)
             exchange.begin(on: self, context: context, wire: wire)
         }
     }
 
-    /// Passes a request it read to the routes, with the first attempt it made (if any) filed for them.
-    func handOver(_ request: InlineChatRequest, prior: PriorAttempt?, endsRequest: Bool, context: ChannelHandlerContext) {
-        var head = request.head
-        if let prior {
-            let token = service.priors.file(prior)
-            filedToken = token
+    /// Passes a request it read to the routes, then what they must hear with it.
+    private func handOver(_ handOver: StateMachine<InlineExchange>.HandOver, context: ChannelHandlerContext) {
+        service.count(.handedOver)
+        var head = handOver.request.head
+        if let token = handOver.token {
             head.headers.replaceOrAdd(name: GatewayHeaders.priorAttempt.canonicalName, value: String(token))
         }
-        unanswered += 1
-        state = .passing
         passOn(.head(head), context: context)
-        if request.body.readableBytes > 0 { passOn(.body(request.body), context: context) }
-        if endsRequest {
-            state = .idle
-            passOn(.end(nil), context: context)
-        }
+        if handOver.request.body.readableBytes > 0 { passOn(.body(handOver.request.body), context: context) }
+        if handOver.endsRequest { passOn(.end(nil), context: context) }
         // Hummingbird's side hands reads on at the end of a read burst; one may not follow (a failed attempt
         // hands over from the backend's callback), so end the burst here.
         endReadBurst(context)
-        if quiesceHeld {
-            // The routes have the request now: they answer it, then close.
-            quiesceHeld = false
-            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        }
-        if inputClosedHeld {
-            inputClosedHeld = false
-            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-        }
+        // The routes have the request now: they answer it, then close.
+        if handOver.quiesce { context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        if handOver.inputClosed { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
     }
 
-    private var isServing: Bool {
-        if case .serving = state { return true }
-        return false
-    }
+    // MARK: From the exchange
 
-    private var isInline: Bool {
-        switch state {
-        case .reading, .serving: true
-        case .idle, .passing: false
+    /// The exchange in flight answered; `closing`: the connection closes after the answer.
+    func exchangeAnswered(closing: Bool, context: ChannelHandlerContext) {
+        switch machine.answered(closing: closing) {
+        case .replay: replay(context)
+        case .closeAfterWrites: closeAfterWrites(context)
+        case .none: break
         }
     }
 
-    /// The exchange in flight is over: it answered (or handed its request over). Replays what was held.
-    func exchangeEnded(closing: Bool, context: ChannelHandlerContext) {
-        if case .serving = state { state = .idle }
-        if closing || quiesceHeld { return closeAfterWrites(context) }
+    /// The exchange in flight failed before anything reached the client, in a way another attempt may fix: the
+    /// routes get its request and go on from `prior`.
+    func exchangeHandedOver(_ request: InlineChatRequest, prior: PriorAttempt, context: ChannelHandlerContext) {
+        let token = service.priors.file(prior)
+        guard let handOver = machine.handedOver(request, token: token) else {
+            _ = service.priors.take(token)
+            return
+        }
+        self.handOver(handOver, context: context)
+        replay(context)
+    }
+
+    /// Replays what came while the exchange was in flight, then acts on what was held with it.
+    private func replay(_ context: ChannelHandlerContext) {
         var replayed = false
-        while !isServing, let part = held.popFirst() {
+        while let part = machine.nextReplayed() {
             receive(part, context: context)
             replayed = true
         }
         if replayed { endReadBurst(context) }
-        if isServing { return }
-        if inputClosedHeld {
-            // Nothing more will come: with nothing passed on, close (a request half read never completes);
-            // otherwise the routes hear it and close after their answers.
-            inputClosedHeld = false
-            let routesAnswer: Bool = switch state {
-            case .passing: true
-            case .idle: unanswered > 0
-            case .reading, .serving: false
-            }
-            guard routesAnswer else { return closeAfterWrites(context) }
-            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-        }
-        if readHeld {
-            readHeld = false
+        switch machine.replayed() {
+        case .none:
+            break
+        case .read:
             context.read()
+        case .passInputClosed(let read):
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            if read { context.read() }
+        case .closeAfterWrites:
+            closeAfterWrites(context)
         }
     }
 
@@ -236,28 +192,23 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         stopTimer()
-        if case .serving(let exchange) = state { exchange.clientLeft() }
-        if let token = filedToken { _ = service.priors.take(token) }
+        let (exchange, filed) = machine.closed()
+        exchange?.clientLeft()
+        if let filed { _ = service.priors.take(filed) }
         context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if case .serving(let exchange) = state { exchange.writabilityChanged(context.channel.isWritable) }
+        machine.exchange?.writabilityChanged(context.channel.isWritable)
         context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Shutting down: Hummingbird closes connections it sees idle at once; one reading or serving an inline
-        // request closes after its answer (or passes the event on with the request, when it hands it over).
-        if event is ChannelShouldQuiesceEvent, isInline {
-            quiesceHeld = true
-            return
-        }
+        // Shutting down: Hummingbird closes connections it sees idle at once; one that has an inline request
+        // closes after its answer (or passes the event on with the request, when it hands it over).
+        if event is ChannelShouldQuiesceEvent, !machine.quiesce() { return }
         // A client that closed its side after its request still gets the answer.
-        if let event = event as? ChannelEvent, event == .inputClosed, isServing {
-            inputClosedHeld = true
-            return
-        }
+        if let event = event as? ChannelEvent, event == .inputClosed, !machine.inputClosed() { return }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -274,7 +225,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             deadlineTimer = nil
             timerFires = .distantFuture
-            if case .serving(let exchange) = state { exchange.deadlineReached() }
+            machine.exchange?.deadlineReached()
         }
     }
 
@@ -289,16 +240,12 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func read(context: ChannelHandlerContext) {
         // Reading on while serving costs nothing when the client waits for its answer (and tells at once when it
         // leaves); reads stop when it pipelines, so what is held is at most what one read brought.
-        if case .serving = state, !held.isEmpty {
-            readHeld = true
-            return
-        }
-        context.read()
+        if machine.readRequested() { context.read() }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // Only the routes' answers pass here (the exchange writes past this handler, from the wire's context).
-        if case .end = unwrapOutboundIn(data) { unanswered -= 1 }
+        if case .end = unwrapOutboundIn(data), let filed = machine.routesAnswered() { _ = service.priors.take(filed) }
         context.write(data, promise: promise)
     }
 }

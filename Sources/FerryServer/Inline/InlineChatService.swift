@@ -1,42 +1,65 @@
+import CoreMetrics
 import FerryCore
 import FerryProviders
 import FerryRouter
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// What every connection's ``InlineChatHandler`` shares: the gateway (router, settings, concurrency limit) and the
 /// attempts filed for the routes. Decides which requests the inline path takes and starts them. A class: every
-/// exchange keeps it, and a reference is one count where a copy of the gateway's fields is one for each.
+/// exchange keeps it.
 final class InlineChatService: Sendable {
     let gateway: Gateway
-    // The gateway's parts the hot path reads, kept here: reading one through `gateway` copies the whole struct.
-    let router: FerryRouter.Router
-    let priors: PriorAttempts
-    let limiter: ConcurrencyLimiter
-    let settings: GatewaySettings
-    let apiKeys: Set<String>
     /// Larger bodies go to the routes, which answer 413.
     let maxBodyBytes: Int
     let dates = HTTPDateCache()
+    private let served: Counter
+    private let handedOver: Counter
+    private let passedOn: Counter
+    let installFailures: Counter
+    let installFailureLogged = Atomic<Bool>(false)
+
+    /// What became of a chat request that reached the inline path, counted as
+    /// `ferry_inline_requests_total{outcome}`: `served` (answered inline, or the client left while it was),
+    /// `handed_over` (read inline, then given to the routes: a body or backend it does not take, a full limit, a
+    /// first attempt that failed), `passed_on` (the routes had it from its head on).
+    enum Outcome {
+        case served
+        case handedOver
+        case passedOn
+    }
 
     init(gateway: Gateway, maxBodyBytes: Int) {
         self.gateway = gateway
-        router = gateway.router
-        priors = gateway.priors
-        limiter = gateway.limiter
-        settings = gateway.settings
-        apiKeys = gateway.apiKeys
         self.maxBodyBytes = maxBodyBytes
+        let factory = gateway.metrics
+        served = Counter(label: "ferry_inline_requests_total", dimensions: [("outcome", "served")], factory: factory)
+        handedOver = Counter(label: "ferry_inline_requests_total", dimensions: [("outcome", "handed_over")], factory: factory)
+        passedOn = Counter(label: "ferry_inline_requests_total", dimensions: [("outcome", "passed_on")], factory: factory)
+        installFailures = Counter(label: "ferry_inline_install_failures_total", factory: factory)
+    }
+
+    var router: FerryRouter.Router { gateway.router }
+    var priors: PriorAttempts { gateway.priors }
+    var limiter: ConcurrencyLimiter { gateway.limiter }
+
+    func count(_ outcome: Outcome) {
+        switch outcome {
+        case .served: served.increment()
+        case .handedOver: handedOver.increment()
+        case .passedOn: passedOn.increment()
+        }
     }
 
     /// The dialect of a request the inline path may serve; nil: the routes answer it (another endpoint, a query
     /// string, a browser's CORS request, a missing or wrong API key, `Expect: 100-continue`).
     func accepts(_ head: HTTPRequestHead) -> ChatDialect? {
         guard head.method == .POST, let dialect = ChatDialect(method: "POST", path: head.uri) else { return nil }
-        if !settings.corsOrigins.isEmpty, head.headers.contains(name: "origin") { return nil }
+        if !gateway.settings.corsOrigins.isEmpty, head.headers.contains(name: "origin") { return nil }
         if head.headers.contains(name: "expect") { return nil }
-        if !apiKeys.isEmpty {
-            guard let token = APIKeyMiddleware.bearerToken(head.headers.first(name: "authorization")), apiKeys.contains(token) else { return nil }
+        if !gateway.apiKeys.isEmpty {
+            guard let token = APIKeyMiddleware.bearerToken(head.headers.first(name: "authorization")), gateway.apiKeys.contains(token) else { return nil }
         }
         return dialect
     }

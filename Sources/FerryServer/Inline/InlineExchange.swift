@@ -28,19 +28,15 @@ final class InlineExchange: InlineChatReceiver {
     private let requestBits = RequestIDs.nextBits()
     private var requestID: String { RequestIDs.format(high: requestBits.high, low: requestBits.low) }
 
+    /// Its life (``StateMachine``): what is awaited, whether the stream is committed, whether it is over.
+    private var machine = StateMachine()
     private var handler: InlineChatHandler?
     private var context: ChannelHandlerContext?
     /// Where the answer's bytes go: past Hummingbird's HTTP codecs (``InlineChatHandler/wire``).
     private var wire: ChannelHandlerContext?
     private var task: InlineChatTask?
     private var sent = ContinuousClock.now
-    /// Before the commit, the answer's (or first event's) deadline; after, the idle limit's from the last event.
-    private var deadline = NIODeadline.distantFuture
-    /// A stream's head is out: what follows goes in-band.
-    private var committed = false
-    /// The answer is complete, or the request handed over, or the client gone: nothing more is written.
-    private var done = false
-    private var lastEvent = NIODeadline.now()
+    /// A stream's events encoded since the last write, in a chunk's frame.
     private var pending: ByteBuffer
     private var writable: EventLoopPromise<Void>?
 
@@ -54,15 +50,20 @@ final class InlineExchange: InlineChatReceiver {
     }
 
     private var timeouts: RouterTimeouts { attempt.route.timeouts }
+    private var firstLimit: Duration { call.streams ? timeouts.firstEvent : timeouts.total }
 
     func begin(on handler: InlineChatHandler, context: ChannelHandlerContext, wire: ChannelHandlerContext) {
         self.handler = handler
         self.context = context
         self.wire = wire
         sent = .now
-        watch(until: .now() + .nanoseconds((call.streams ? timeouts.firstEvent : timeouts.total).nanoseconds))
+        watch(until: machine.begin(now: .now(), limit: .nanoseconds(firstLimit.nanoseconds)))
         let task = call.start(on: context.eventLoop, receiver: self)
-        if done { task.cancelCall() } else { self.task = task }
+        // The call may have failed (or the client gone) before it returned.
+        switch machine.state {
+        case .awaiting, .streaming: self.task = task
+        case .created, .settling, .finished: task.cancelCall()
+        }
     }
 
     // MARK: InlineChatReceiver
@@ -70,7 +71,7 @@ final class InlineExchange: InlineChatReceiver {
     var takesOpenAIAnswers: Bool { request.dialect == .openAI }
 
     func received(answer: ChatResponse) {
-        guard !done, let context else { return }
+        guard machine.receivedAnswer(), let context else { return }
         let elapsed = ContinuousClock.now - sent
         service.router.answered(attempt, after: elapsed)
         let answer = attempt.named(answer)
@@ -86,7 +87,7 @@ final class InlineExchange: InlineChatReceiver {
     }
 
     func received(openAIAnswer body: ByteBuffer, usage: Usage?) {
-        guard !done, let context else { return }
+        guard machine.receivedAnswer(), let context else { return }
         let elapsed = ContinuousClock.now - sent
         service.router.answered(attempt, after: elapsed)
         service.router.finished(attempt, usage: usage)
@@ -94,44 +95,53 @@ final class InlineExchange: InlineChatReceiver {
     }
 
     func received(event: ChatEvent) {
-        guard !done else { return }
-        if !committed {
-            if case .error(let error) = event { return failBeforeCommit(error) }
-            commit()
+        let kind: StateMachine.EventKind = switch event {
+        case .finish: .finish
+        case .error: .error
+        default: .content
         }
-        lastEvent = .now()
-        do {
-            try encoder.encode(event, into: &pending)
-        } catch {
-            return couldNotWrite(error)
-        }
-        switch event {
-        case .finish(let end):
-            service.router.finished(attempt, usage: end.usage)
+        switch machine.received(kind, now: .now()) {
+        case .ignore:
+            return
+        case .failBeforeCommit:
+            guard case .error(let error) = event else { preconditionFailure("InlineExchange: failed before its commit on a \(kind) event") }
+            failBeforeCommit(error)
+        case .write(let commits, let ends):
+            if commits { commit() }
+            do {
+                try encoder.encode(event, into: &pending)
+            } catch {
+                // The encoder failed on this event: the stream ends with that error in-band.
+                return broken(.streamInterrupted("an event could not be written: \(error)", location: call.location), ended: ends)
+            }
+            guard ends else { return }
+            switch event {
+            case .finish(let end): service.router.finished(attempt, usage: end.usage)
+            case .error(let error): service.router.broken(attempt, error)
+            default: preconditionFailure("InlineExchange: a \(kind) event ended the stream")
+            }
             write(flushing: false)
-            self.end()
-        case .error(let error):
-            service.router.broken(attempt, error)
-            write(flushing: false)
-            end()
-        default:
-            break
+            finish(committed: true)
         }
     }
 
     func received(text: UnsafeRawBufferPointer) {
-        guard !done else { return }
-        guard committed else { return received(event: .textDelta(String(decoding: text, as: UTF8.self))) }
-        lastEvent = .now()
-        do {
-            try encoder.encode(text: text, into: &pending)
-        } catch {
-            couldNotWrite(error)
+        switch machine.receivedText(now: .now()) {
+        case .ignore:
+            return
+        case .asEvent:
+            received(event: .textDelta(String(decoding: text, as: UTF8.self)))
+        case .write:
+            do {
+                try encoder.encode(text: text, into: &pending)
+            } catch {
+                broken(.streamInterrupted("an event could not be written: \(error)", location: call.location), ended: false)
+            }
         }
     }
 
     func endOfPart() -> EventLoopFuture<Void>? {
-        guard !done, let context else { return nil }
+        guard case .streaming = machine.state, let context else { return nil }
         write(flushing: true)
         if context.channel.isWritable { return nil }
         let promise = context.eventLoop.makePromise(of: Void.self)
@@ -140,24 +150,27 @@ final class InlineExchange: InlineChatReceiver {
     }
 
     func failed(_ error: FerryError) {
-        guard !done else { return }
-        committed ? broken(error) : failBeforeCommit(error)
+        switch machine.failed() {
+        case .ignore: return
+        case .failBeforeCommit: failBeforeCommit(error)
+        case .breakInBand: broken(error, ended: false)
+        }
     }
 
     // MARK: From the handler
 
     func clientLeft() {
-        guard !done else { return }
-        done = true
-        task?.cancelCall()
-        if committed {
-            service.router.broken(attempt, FerryError(code: .cancelled, message: "The client closed the connection", location: call.location, hint: "nothing to do: the client gave up"))
-        } else {
+        switch machine.clientLeft() {
+        case .none:
+            return
+        case .abandon:
             service.router.abandoned(attempt)
+        case .cancelStream:
+            service.router.broken(attempt, FerryError(code: .cancelled, message: "The client closed the connection", location: call.location, hint: "nothing to do: the client gave up"))
         }
-        release()
-        handler = nil
-        context = nil
+        service.count(.served)
+        task?.cancelCall()
+        detach()
         writabilityChanged(true)
     }
 
@@ -169,9 +182,9 @@ final class InlineExchange: InlineChatReceiver {
 
     // MARK: Steps
 
+    /// The stream's first event: the head goes out, the idle limit starts.
     private func commit() {
         guard let context else { return }
-        committed = true
         let elapsed = ContinuousClock.now - sent
         service.router.answered(attempt, after: elapsed)
         var head = context.channel.allocator.buffer(capacity: 384)
@@ -179,7 +192,7 @@ final class InlineExchange: InlineChatReceiver {
         wire?.write(NIOAny(head), promise: nil)
         pending = context.channel.allocator.buffer(capacity: 1024)
         InlineChunk.start(&pending)
-        watch(until: lastEvent + idleLimit)
+        if let lastEvent = machine.idleDeadlineBase { watch(until: lastEvent + idleLimit) }
     }
 
     /// Writes a whole answer's JSON and ends the response.
@@ -188,7 +201,7 @@ final class InlineExchange: InlineChatReceiver {
         writeHead(contentType: "application/json", waited: waited, framing: .length(body.readableBytes), into: &answer)
         answer.writeImmutableBuffer(body)
         wire?.write(NIOAny(answer), promise: nil)
-        end()
+        finish(committed: false)
     }
 
     /// Writes the events encoded so far as one chunk.
@@ -203,20 +216,24 @@ final class InlineExchange: InlineChatReceiver {
         if flushing { wire.flush() }
     }
 
-    private func couldNotWrite(_ error: any Error) {
-        broken(.streamInterrupted("an event could not be written: \(error)", location: call.location))
-    }
-
-    /// A committed stream failed: the error goes in-band, the stream ends, then the call is stopped.
-    private func broken(_ error: FerryError) {
-        received(event: .error(error))
+    /// A committed stream failed: the error goes in-band and the stream ends (unless the event that failed to
+    /// encode `ended` it already), then the call is stopped.
+    private func broken(_ error: FerryError, ended: Bool) {
+        if ended {
+            // The event that ended the stream could not be written: the error ends it instead.
+            try? encoder.encode(.error(error), into: &pending)
+            service.router.broken(attempt, error)
+            write(flushing: false)
+            finish(committed: true)
+        } else {
+            received(event: .error(error))
+        }
         task?.cancelCall()
     }
 
     /// Nothing reached the client yet: hand the request to the routes when another attempt may fix it, otherwise
     /// answer with the error.
     private func failBeforeCommit(_ error: FerryError) {
-        done = true
         task?.cancelCall()
         let elapsed = ContinuousClock.now - sent
         guard error.code == .modelNotFound, error.servedModels.isEmpty, let backend = attempt.backend.model as? any InlineChatBackend, let context else {
@@ -234,20 +251,16 @@ final class InlineExchange: InlineChatReceiver {
 
     private func settle(_ error: FerryError, elapsed: Duration) {
         let prior = service.router.failed(attempt, error, after: elapsed)
-        guard let handler, let context, context.channel.isActive else {
-            release()
-            self.handler = nil
-            self.context = nil
-            wire = nil
+        guard machine.settled(), let handler, let context, context.channel.isActive else {
+            service.limiter.release()
+            service.count(.served)
+            detach()
             return
         }
         guard let prior else { return answer(failing: error) }
-        release()
-        self.handler = nil
-        self.context = nil
-        wire = nil
-        handler.handOver(request, prior: prior, endsRequest: true, context: context)
-        handler.exchangeEnded(closing: false, context: context)
+        service.limiter.release()
+        detach()
+        handler.exchangeHandedOver(request, prior: prior, context: context)
     }
 
     /// Answers with `error` in the client's dialect.
@@ -262,28 +275,30 @@ final class InlineExchange: InlineChatReceiver {
         InlineResponseHead.write(head, length: body.readableBytes, into: &answer)
         answer.writeBuffer(&body)
         wire?.write(NIOAny(answer), promise: nil)
-        end()
+        finish(committed: false)
     }
 
-    /// Ends the response and hands the connection back.
-    private func end() {
-        done = true
+    /// The answer is out (`committed`: a stream's, which gets its last chunk): ends the response and hands the
+    /// connection back. The machine is finished.
+    private func finish(committed: Bool) {
         guard let context, let handler, let wire else { return }
         if committed { wire.write(NIOAny(context.channel.allocator.buffer(staticString: InlineChunk.last)), promise: nil) }
         wire.flush()
-        release()
-        self.handler = nil
-        self.context = nil
-        self.wire = nil
+        service.limiter.release()
+        service.count(.served)
+        detach()
         if let promise = writable {
             writable = nil
             promise.succeed()
         }
-        handler.exchangeEnded(closing: request.closes, context: context)
+        handler.exchangeAnswered(closing: request.closes, context: context)
     }
 
-    private func release() {
-        service.limiter.release()
+    /// Lets go of the connection: nothing more is written.
+    private func detach() {
+        handler = nil
+        context = nil
+        wire = nil
     }
 
     /// The head of a proxied answer: the same fields as the routes' answers, then the framing's.
@@ -301,7 +316,6 @@ final class InlineExchange: InlineChatReceiver {
     /// Has the connection's timer (``InlineChatHandler/watch(until:context:)``) call ``deadlineReached()`` at
     /// `deadline`.
     private func watch(until deadline: NIODeadline) {
-        self.deadline = deadline
         guard let handler, let context else { return }
         handler.watch(until: deadline, context: context)
     }
@@ -309,13 +323,16 @@ final class InlineExchange: InlineChatReceiver {
     /// The connection's timer fired: fails the attempt when its deadline passed — before the commit, the answer's
     /// (or first event's); after it, the idle limit's since the last event — or asks to be called again at it.
     func deadlineReached() {
-        guard !done else { return }
-        if committed { deadline = lastEvent + idleLimit }
-        guard NIODeadline.now() >= deadline else { return watch(until: deadline) }
-        guard committed else {
-            return failBeforeCommit(service.router.timeout(of: attempt, limit: call.streams ? timeouts.firstEvent : timeouts.total, what: call.streams ? "the first event" : "the answer"))
+        switch machine.deadlineReached(now: .now(), idleLimit: idleLimit) {
+        case .none:
+            return
+        case .watch(let deadline):
+            watch(until: deadline)
+        case .timedOutBeforeCommit:
+            failBeforeCommit(service.router.timeout(of: attempt, limit: firstLimit, what: call.streams ? "the first event" : "the answer"))
+        case .idleTimeout:
+            broken(service.router.idleTimeout(of: attempt), ended: false)
         }
-        broken(service.router.idleTimeout(of: attempt))
     }
 }
 

@@ -11,10 +11,10 @@ extension Gateway {
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Ollama is running")))
         }
         routes.head("/") { _, _ in Response(status: .ok) }
-        routes.post("/api/chat") { request, context in
+        routes.post("/api/chat") { [self] request, context in
             await serve(.ollama, context) { try await chat(.ollama, request, context: context) }
         }
-        routes.post("/api/generate") { request, context in
+        routes.post("/api/generate") { [self] request, context in
             await serve(.ollama, context) {
                 let timer = OllamaStreamEncoder(kind: .generate)
                 let wire = try await decode(OllamaGenerateRequest.self, from: request, context: context)
@@ -26,7 +26,7 @@ extension Gateway {
                 return try json(try await router.routedComplete(completion), context: context) { OllamaGenerateResponse($0, timings: timer.measuredTimings()) }
             }
         }
-        routes.post("/api/embed") { request, context in
+        routes.post("/api/embed") { [self] request, context in
             await serve(.ollama, context) {
                 let wire = try await decode(OllamaEmbedRequest.self, from: request, context: context)
                 var embedding = try wire.embeddingRequest()
@@ -34,21 +34,21 @@ extension Gateway {
                 return try json(try await router.routedEmbed(embedding), context: context) { OllamaEmbedResponse($0) }
             }
         }
-        routes.get("/api/tags") { _, context in
+        routes.get("/api/tags") { [self] _, context in
             await serve(.ollama, context) {
                 try json(OllamaTagsResponse(models: try await router.models().map { model in
                     OllamaTagsResponse.Model(name: model.id, modifiedAt: Timestamps.rfc3339(), size: nil, digest: nil, details: nil)
                 }), context: context)
             }
         }
-        routes.get("/api/ps") { _, context in
+        routes.get("/api/ps") { [self] _, context in
             await serve(.ollama, context) {
                 try json(OllamaPsResponse(models: try await router.models().map { model in
                     OllamaPsResponse.Model(name: model.id, size: nil, digest: nil, details: nil, expiresAt: nil, sizeVRAM: nil, contextLength: nil)
                 }), context: context)
             }
         }
-        routes.post("/api/show") { request, context in
+        routes.post("/api/show") { [self] request, context in
             await serve(.ollama, context) {
                 let wire = try await decode(OllamaShowRequest.self, from: request, context: context)
                 guard let requested = wire.requestedModel, !requested.isEmpty else {
@@ -63,7 +63,7 @@ extension Gateway {
                 ), context: context)
             }
         }
-        routes.get("/api/version") { _, context in
+        routes.get("/api/version") { [self] _, context in
             await serve(.ollama, context) { try json(OllamaVersionResponse(version: "0.12.0"), context: context) }
         }
     }

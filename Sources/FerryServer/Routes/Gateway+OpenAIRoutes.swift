@@ -6,10 +6,10 @@ import Hummingbird
 extension Gateway {
     /// The OpenAI API: chat completions (whole and streamed), legacy completions, embeddings, models.
     func addOpenAIRoutes(to routes: Hummingbird.Router<GatewayContext>) {
-        routes.post("/v1/chat/completions") { request, context in
+        routes.post("/v1/chat/completions") { [self] request, context in
             await serve(.openAI, context) { try await chat(.openAI, request, context: context) }
         }
-        routes.post("/v1/completions") { request, context in
+        routes.post("/v1/completions") { [self] request, context in
             await serve(.openAI, context) {
                 let wire = try await decode(OpenAICompletionRequest.self, from: request, context: context)
                 let completion = try wire.completionRequest()
@@ -19,13 +19,13 @@ extension Gateway {
                 return try json(try await router.routedComplete(completion), context: context) { OpenAICompletion($0) }
             }
         }
-        routes.post("/v1/embeddings") { request, context in
+        routes.post("/v1/embeddings") { [self] request, context in
             await serve(.openAI, context) {
                 let wire = try await decode(OpenAIEmbeddingRequest.self, from: request, context: context)
                 return try json(try await router.routedEmbed(try wire.embeddingRequest()), context: context) { OpenAIEmbeddingResponse($0, format: wire.encodingFormat) }
             }
         }
-        routes.get("/v1/models") { _, context in
+        routes.get("/v1/models") { [self] _, context in
             await serve(.openAI, context) {
                 try json(OpenAIModelList(try await router.models()), context: context)
             }

@@ -8,10 +8,10 @@ extension Gateway {
     /// `/status` (each backend's circuit, requests in flight and recent time to first token), `/metrics`
     /// (Prometheus text, when a registry is given).
     func addOperationsRoutes(to routes: Hummingbird.Router<GatewayContext>) {
-        routes.get("/health") { _, context in
+        routes.get("/health") { [self] _, context in
             await serve(.openAI, context) { try json(["status": "ok"], context: context) }
         }
-        routes.get("/ready") { _, context in
+        routes.get("/ready") { [self] _, context in
             await serve(.openAI, context) {
                 let status = router.status()
                 let unready = status.routes.filter { route in !route.backends.contains { $0.circuit != "open" } }.map(\.name)
@@ -26,7 +26,7 @@ extension Gateway {
                 return try json(["status": "ready"], context: context)
             }
         }
-        routes.get("/status") { _, context in
+        routes.get("/status") { [self] _, context in
             await serve(.openAI, context) { try json(router.status(), context: context) }
         }
         if let metricsText {

@@ -1,26 +1,31 @@
+import CoreMetrics
 import FerryCore
 import FerryRouter
 import FerryWire
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
 /// The gateway: the OpenAI API and the Ollama API in front of a ``Router``, any client dialect to any backend
-/// dialect, plus `/health`, `/ready` and `/status`.
+/// dialect, plus `/health`, `/ready` and `/status`. A class: the routes, the inline path and every exchange share
+/// one.
 ///
 /// ```swift
 /// let gateway = Gateway(router: router)
 /// let app = gateway.makeApplication(host: "127.0.0.1", port: 8080)
 /// try await app.runService()
 /// ```
-public struct Gateway: Sendable {
+public final class Gateway: Sendable {
     public let router: FerryRouter.Router
     public let settings: GatewaySettings
     /// Renders `/metrics` (Prometheus text); nil: no metrics endpoint.
     public let metricsText: (@Sendable () -> String)?
     public let logger: Logger
+    /// Where the gateway's own counts go (the inline path's outcomes).
+    let metrics: any MetricsFactory
     /// Requests in progress, shared by the routes' middleware and the inline path.
     let limiter: ConcurrencyLimiter
     /// First attempts the inline path handed to the routes.
@@ -31,12 +36,14 @@ public struct Gateway: Sendable {
         router: FerryRouter.Router,
         settings: GatewaySettings = GatewaySettings(),
         metricsText: (@Sendable () -> String)? = nil,
-        logger: Logger = Logger(label: "ferry.gateway")
+        logger: Logger = Logger(label: "ferry.gateway"),
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.router = router
         self.settings = settings
         self.metricsText = metricsText
         self.logger = logger
+        self.metrics = metrics
         limiter = ConcurrencyLimiter(limit: settings.maxConcurrentRequests)
         apiKeys = Set(settings.apiKeys)
     }
@@ -55,13 +62,20 @@ public struct Gateway: Sendable {
         return routes
     }
 
-    /// An application serving the gateway; `onRunning` gets the bound port. Chat requests are served inline on
-    /// their connection's event loop when they can be (``InlineChatHandler``), by the routes otherwise.
+    /// An application serving the gateway; `onRunning` gets the bound port. With ``GatewaySettings/inlineChat``
+    /// (the default), chat requests are served inline on their connection's event loop when they can be
+    /// (``InlineChatHandler``), by the routes otherwise; a Hummingbird whose pipeline the inline path cannot join is
+    /// found here, logged as an error and counted (`ferry_inline_install_failures_total`), and served by the routes.
     public func makeApplication(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let inline = InlineChatService(gateway: self, maxBodyBytes: GatewayContext.maxUploadSize)
+        var http1 = HTTP1Channel.Configuration()
+        if settings.inlineChat {
+            let inline = InlineChatService(gateway: self, maxBodyBytes: GatewayContext.maxUploadSize)
+            http1.additionalChannelHandlers = { [InlineChatInstaller(service: inline)] }
+            if !InlineChatInstaller.check(http1, logger: logger) { http1.additionalChannelHandlers = { [] } }
+        }
         return Application(
             router: makeRouter(),
-            server: .http1(additionalChannelHandlers: [InlineChatInstaller(service: inline)]),
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "Ferry"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger

@@ -55,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
             router: router,
             settings: GatewaySettings(
                 apiKeys: configuration.apiKeys, maxConcurrentRequests: configuration.maxConcurrentRequests,
-                queueTimeout: configuration.queueTimeout, corsOrigins: configuration.corsOrigins
+                queueTimeout: configuration.queueTimeout, corsOrigins: configuration.corsOrigins,
+                inlineChat: configuration.inlineChat
             ),
             metricsText: { registry.emitToString() },
             logger: logger
@@ -70,8 +71,12 @@ struct ServeCommand: AsyncParsableCommand {
             for process in RouterFactory.managedProcesses(of: router) {
                 ConsoleLogging.say("  launching \(process.name): \(process.status.command)\(process.spec.startOnFirstRequest ? " (on the first request)" : "")")
             }
-            for (_, report) in await router.probeBackends().sorted(by: { $0.key < $1.key }) where !RouterFactory.managedProcesses(of: router).contains(where: { $0.name == report.backend }) {
-                ConsoleLogging.say("  \(report.status == .healthy ? "✓" : "✗") \(report.summary)")
+            // Off the start-up path: Hummingbird serves its routes only once this closure returns, and a backend
+            // that hangs on its health endpoint would hold them back until its request timeout.
+            Task {
+                for (_, report) in await router.probeBackends().sorted(by: { $0.key < $1.key }) where !RouterFactory.managedProcesses(of: router).contains(where: { $0.name == report.backend }) {
+                    ConsoleLogging.say("  \(report.status == .healthy ? "✓" : "✗") \(report.summary)")
+                }
             }
         }
         // Managed backends' processes first: the group stops services in reverse order, so they outlive the gateway's

@@ -1,0 +1,404 @@
+import NIOCore
+import NIOHTTP1
+
+extension InlineChatHandler {
+    /// The life of one connection on the inline path, without its I/O: which requests it reads itself, which it
+    /// passes on to the routes, the inline request in flight, and what waits for it. Each event returns what the
+    /// handler must do, and the handler does only that. Generic over the exchange, so that tests drive it without
+    /// sockets.
+    ///
+    /// ```
+    ///          head, inline          end → serve         served
+    ///   idle ──────────────▶ reading ──────────▶ idle ─────────▶ serving ── answered ──▶ idle (replay what was held)
+    ///    │ head, routes         │ body too large   │ notServed      │ handedOver             └─▶ closing (Connection:
+    ///    ▼                      ▼                  ▼                ▼                              close, or shutdown)
+    ///  passing ◀────────────────┴──────────────────┴────────────────┘
+    ///    │ end
+    ///    ▼
+    ///   idle
+    /// ```
+    ///
+    /// One request at a time, in order: parts that arrive while a request is served are held and replayed when it
+    /// ends (pipelining), and the read after them waits; while a request passed on to the routes is unanswered,
+    /// later ones pass on too. Shutdown (quiesce) and the client's half-closure that arrive while the inline path
+    /// has a request are held with it: delivered to the routes with the request when it is handed over, or acted
+    /// on once the answer is out.
+    struct StateMachine<Exchange: AnyObject> {
+        /// Requests passed on to the routes: how many are unanswered, and the token of a first attempt filed for
+        /// the last of them (``PriorAttempts``), dropped once that one is answered.
+        struct Routes: Equatable {
+            var unanswered: Int
+            var filed: UInt64?
+
+            static var none: Routes { Routes(unanswered: 0, filed: nil) }
+        }
+
+        /// What came while the inline path had a request, for when it is over. Outside `serving` it holds what is
+        /// left of a replay.
+        struct Held {
+            /// Parts of later requests (pipelining), replayed in order.
+            var parts: CircularBuffer<HTTPServerRequestPart> = []
+            /// A read asked for while parts were held, done after the replay.
+            var read = false
+            /// The server is shutting down: close after the answer, or tell the routes with the request.
+            var quiesce = false
+            /// The client closed its side: close after the answer, or tell the routes with the request.
+            var inputClosed = false
+        }
+
+        enum State {
+            /// Between requests; the routes may still be answering earlier ones.
+            case idle(Routes, Held)
+            /// Reading a request it may serve; the body so far is kept whole so that the routes can still get it.
+            case reading(InlineChatRequest, Held)
+            /// Passing the current request's parts on to the routes.
+            case passing(Routes, Held)
+            /// An inline request in flight.
+            case serving(Exchange, Held)
+            /// Closing once what was written is out; nothing more is read or served.
+            case closing
+            /// The connection is gone.
+            case closed
+            /// Transient, while a state's data is changed in place (a request's body is not copied).
+            case modifying
+        }
+
+        private(set) var state = State.idle(.none, Held())
+        /// Larger bodies are handed to the routes, which answer 413 in the client's dialect.
+        let maxBodyBytes: Int
+
+        init(maxBodyBytes: Int) {
+            self.maxBodyBytes = maxBodyBytes
+        }
+
+        /// What the handler gives the routes when it hands a request over, and what they must hear with it.
+        struct HandOver {
+            /// The request as read so far.
+            var request: InlineChatRequest
+            /// The token of the first attempt filed for the routes, for the request's head (nil: none was made).
+            var token: UInt64?
+            /// The request's end follows its body (false: the rest of the body is still to come).
+            var endsRequest: Bool
+            /// Shutdown or the client's half-closure came while the inline path had the request: the routes hear
+            /// them now, after it.
+            var quiesce: Bool
+            var inputClosed: Bool
+        }
+
+        enum ReceiveAction {
+            /// Nothing to do now (the part was kept).
+            case none
+            /// Pass the part on to the routes.
+            case passOn(HTTPServerRequestPart)
+            /// The request is read: serve it, then tell ``served(_:)`` or ``notServed(_:)``.
+            case serve(InlineChatRequest)
+            /// The body outgrew the limit: hand the request over, then pass `then` on.
+            case handOver(HandOver, then: HTTPServerRequestPart)
+            /// Nothing left to do for the connection (it closes or is gone).
+            case drop
+        }
+
+        // MARK: Reading
+
+        /// A request's head arrived; `dialect` is set when the inline path may serve it (nil: the routes answer).
+        mutating func receivedHead(_ head: HTTPRequestHead, inline dialect: ChatDialect?, allocator: ByteBufferAllocator, now: ContinuousClock.Instant) -> ReceiveAction {
+            switch state {
+            case .idle(var routes, let held):
+                if routes.unanswered == 0, let dialect {
+                    state = .reading(InlineChatRequest(head: head, body: allocator.buffer(capacity: 0), dialect: dialect, received: now), held)
+                    return .none
+                }
+                routes.unanswered += 1
+                state = .passing(routes, held)
+                return .passOn(.head(head))
+            case .serving(let exchange, var held):
+                state = .modifying
+                held.parts.append(.head(head))
+                state = .serving(exchange, held)
+                return .none
+            case .closing, .closed:
+                return .drop
+            case .reading, .passing, .modifying:
+                preconditionFailure("InlineChatHandler: a request head arrived in state \(state.name)")
+            }
+        }
+
+        /// A part of a request's body arrived.
+        mutating func receivedBody(_ chunk: inout ByteBuffer) -> ReceiveAction {
+            switch state {
+            case .reading(var request, let held):
+                if request.body.readableBytes + chunk.readableBytes > maxBodyBytes {
+                    return .handOver(handOver(request, token: nil, endsRequest: false, held: held), then: .body(chunk))
+                }
+                state = .modifying
+                request.body.writeBuffer(&chunk)
+                state = .reading(request, held)
+                return .none
+            case .passing:
+                return .passOn(.body(chunk))
+            case .serving(let exchange, var held):
+                state = .modifying
+                held.parts.append(.body(chunk))
+                state = .serving(exchange, held)
+                return .none
+            case .closing, .closed:
+                return .drop
+            case .idle, .modifying:
+                preconditionFailure("InlineChatHandler: a request body arrived in state \(state.name)")
+            }
+        }
+
+        /// A request's end arrived.
+        mutating func receivedEnd(_ trailers: HTTPHeaders?) -> ReceiveAction {
+            switch state {
+            case .reading(let request, let held):
+                state = .idle(.none, held)
+                return .serve(request)
+            case .passing(let routes, let held):
+                state = .idle(routes, held)
+                return .passOn(.end(trailers))
+            case .serving(let exchange, var held):
+                state = .modifying
+                held.parts.append(.end(trailers))
+                state = .serving(exchange, held)
+                return .none
+            case .closing, .closed:
+                return .drop
+            case .idle, .modifying:
+                preconditionFailure("InlineChatHandler: a request end arrived in state \(state.name)")
+            }
+        }
+
+        /// A request part, whichever it is (a replayed one).
+        mutating func received(_ part: HTTPServerRequestPart, inline dialect: ChatDialect?, allocator: ByteBufferAllocator, now: ContinuousClock.Instant) -> ReceiveAction {
+            switch part {
+            case .head(let head): receivedHead(head, inline: dialect, allocator: allocator, now: now)
+            case .body(var chunk): receivedBody(&chunk)
+            case .end(let trailers): receivedEnd(trailers)
+            }
+        }
+
+        // MARK: Serving
+
+        /// The request of the last ``ReceiveAction/serve(_:)`` is in flight as `exchange`.
+        mutating func served(_ exchange: Exchange) {
+            guard case .idle(let routes, let held) = state, routes == .none else {
+                preconditionFailure("InlineChatHandler: an exchange started in state \(state.name)")
+            }
+            state = .serving(exchange, held)
+        }
+
+        /// The request of the last ``ReceiveAction/serve(_:)`` cannot be served inline: the routes get it.
+        mutating func notServed(_ request: InlineChatRequest) -> HandOver {
+            guard case .idle(let routes, let held) = state, routes == .none else {
+                preconditionFailure("InlineChatHandler: a request was refused in state \(state.name)")
+            }
+            return handOver(request, token: nil, endsRequest: true, held: held)
+        }
+
+        enum EndAction {
+            /// Replay what was held: ``nextReplayed()`` until nil, then ``replayed()``.
+            case replay
+            /// Close the connection once what was written is out.
+            case closeAfterWrites
+            /// Nothing (the connection is gone).
+            case none
+        }
+
+        /// The exchange in flight answered; `closing`: the client asked for the connection to close after it.
+        mutating func answered(closing: Bool) -> EndAction {
+            switch state {
+            case .serving(_, let held):
+                if closing || held.quiesce {
+                    state = .closing
+                    return .closeAfterWrites
+                }
+                state = .idle(.none, held)
+                return .replay
+            case .closed:
+                return .none
+            case .idle, .reading, .passing, .closing, .modifying:
+                preconditionFailure("InlineChatHandler: an exchange answered in state \(state.name)")
+            }
+        }
+
+        /// The exchange in flight failed before anything reached the client, in a way another attempt may fix: the
+        /// routes get its request with the attempt filed under `token`. Then replay, as after ``answered(closing:)``.
+        mutating func handedOver(_ request: InlineChatRequest, token: UInt64?) -> HandOver? {
+            switch state {
+            case .serving(_, let held):
+                return handOver(request, token: token, endsRequest: true, held: held)
+            case .closed:
+                return nil
+            case .idle, .reading, .passing, .closing, .modifying:
+                preconditionFailure("InlineChatHandler: an exchange handed over in state \(state.name)")
+            }
+        }
+
+        private mutating func handOver(_ request: InlineChatRequest, token: UInt64?, endsRequest: Bool, held: Held) -> HandOver {
+            var rest = held
+            rest.quiesce = false
+            rest.inputClosed = false
+            let routes = Routes(unanswered: 1, filed: token)
+            state = endsRequest ? .idle(routes, rest) : .passing(routes, rest)
+            return HandOver(request: request, token: token, endsRequest: endsRequest, quiesce: held.quiesce, inputClosed: held.inputClosed)
+        }
+
+        /// The next held part to replay; nil when none is left, or while a replayed request is served (the rest
+        /// waits for it).
+        mutating func nextReplayed() -> HTTPServerRequestPart? {
+            switch state {
+            case .idle(let routes, var held):
+                guard let part = held.parts.popFirst() else { return nil }
+                state = .idle(routes, held)
+                return part
+            case .passing(let routes, var held):
+                guard let part = held.parts.popFirst() else { return nil }
+                state = .passing(routes, held)
+                return part
+            case .reading(let request, var held):
+                guard !held.parts.isEmpty else { return nil }
+                state = .modifying
+                let part = held.parts.removeFirst()
+                state = .reading(request, held)
+                return part
+            case .serving, .closing, .closed, .modifying:
+                return nil
+            }
+        }
+
+        enum ReplayedAction {
+            /// Nothing more to do.
+            case none
+            /// Ask for the next read, held back while parts were held.
+            case read
+            /// The routes get the client's half-closure (they close after their answers); then a read if `read`.
+            case passInputClosed(read: Bool)
+            /// Close the connection once what was written is out.
+            case closeAfterWrites
+        }
+
+        /// The replay after an exchange is over: acts on the read and the half-closure that were held with it. A
+        /// replayed request served inline keeps them until it is over in turn.
+        mutating func replayed() -> ReplayedAction {
+            switch state {
+            case .idle(let routes, var held), .passing(let routes, var held):
+                let passing = if case .passing = state { true } else { false }
+                let (read, inputClosed) = (held.read, held.inputClosed)
+                held.read = false
+                held.inputClosed = false
+                // Nothing more will come after a half-closure: with nothing passed on, close; otherwise the routes
+                // hear it and close after their answers.
+                if inputClosed, !passing, routes.unanswered == 0 {
+                    state = .closing
+                    return .closeAfterWrites
+                }
+                state = passing ? .passing(routes, held) : .idle(routes, held)
+                if inputClosed { return .passInputClosed(read: read) }
+                return read ? .read : .none
+            case .reading(let request, var held):
+                // A request half read: it never completes once the client closed its side.
+                if held.inputClosed {
+                    state = .closing
+                    return .closeAfterWrites
+                }
+                let read = held.read
+                held.read = false
+                state = .reading(request, held)
+                return read ? .read : .none
+            case .serving, .closing, .closed:
+                return .none
+            case .modifying:
+                preconditionFailure("InlineChatHandler: a replay ended in state \(state.name)")
+            }
+        }
+
+        // MARK: The routes' side
+
+        /// The routes wrote the end of an answer; a filed token is to be dropped once they answered its request.
+        mutating func routesAnswered() -> UInt64? {
+            switch state {
+            case .idle(var routes, let held), .passing(var routes, let held):
+                precondition(routes.unanswered > 0, "InlineChatHandler: the routes answered a request they were not passed, in state \(state.name)")
+                routes.unanswered -= 1
+                var dropped: UInt64?
+                if routes.unanswered == 0 { swap(&dropped, &routes.filed) }
+                if case .idle = state { state = .idle(routes, held) } else { state = .passing(routes, held) }
+                return dropped
+            case .closing, .closed:
+                return nil
+            case .reading, .serving, .modifying:
+                preconditionFailure("InlineChatHandler: the routes answered in state \(state.name)")
+            }
+        }
+
+        // MARK: Connection events
+
+        /// The handler is asked to read: false while a pipelining client's parts are held (the read waits too).
+        mutating func readRequested() -> Bool {
+            guard case .serving(let exchange, var held) = state, !held.parts.isEmpty else { return true }
+            state = .modifying
+            held.read = true
+            state = .serving(exchange, held)
+            return false
+        }
+
+        /// The server is shutting down; true: pass the event on now (Hummingbird closes idle connections at once).
+        mutating func quiesce() -> Bool {
+            switch state {
+            case .reading(let request, var held):
+                state = .modifying
+                held.quiesce = true
+                state = .reading(request, held)
+                return false
+            case .serving(let exchange, var held):
+                state = .modifying
+                held.quiesce = true
+                state = .serving(exchange, held)
+                return false
+            case .idle, .passing, .closing, .closed, .modifying:
+                return true
+            }
+        }
+
+        /// The client closed its side; true: pass the event on now. While serving, it waits for the answer.
+        mutating func inputClosed() -> Bool {
+            guard case .serving(let exchange, var held) = state else { return true }
+            state = .modifying
+            held.inputClosed = true
+            state = .serving(exchange, held)
+            return false
+        }
+
+        /// The connection is gone: the exchange in flight to tell, and a filed token to drop.
+        mutating func closed() -> (exchange: Exchange?, filed: UInt64?) {
+            defer { state = .closed }
+            switch state {
+            case .serving(let exchange, _): return (exchange, nil)
+            case .idle(let routes, _), .passing(let routes, _): return (nil, routes.filed)
+            case .reading, .closing, .closed, .modifying: return (nil, nil)
+            }
+        }
+
+        /// The exchange in flight, if any.
+        var exchange: Exchange? {
+            if case .serving(let exchange, _) = state { return exchange }
+            return nil
+        }
+    }
+}
+
+extension InlineChatHandler.StateMachine.State {
+    /// The state's name, for a failed precondition's message and tests.
+    var name: String {
+        switch self {
+        case .idle(let routes, _): "idle(unanswered: \(routes.unanswered))"
+        case .reading: "reading"
+        case .passing(let routes, _): "passing(unanswered: \(routes.unanswered))"
+        case .serving: "serving"
+        case .closing: "closing"
+        case .closed: "closed"
+        case .modifying: "modifying"
+        }
+    }
+}

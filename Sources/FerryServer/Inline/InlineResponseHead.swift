@@ -2,6 +2,7 @@ import FerryCore
 import FerryWire
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// Inline answers' heads as HTTP/1.1 bytes. The inline path writes past Hummingbird's HTTP codecs (see
 /// ``InlineChatHandler``): through them, a head is built as `HTTPFields` (each value checked), turned into NIO's
@@ -55,7 +56,9 @@ enum InlineResponseHead {
             out.write("HTTP/1.1 ")
             out.write(decimal: response.status.code)
             out.write(" ")
-            writeValue(response.status.reasonPhrase, into: &out)
+            // A status made from its code alone has no phrase; NIO's codec (the routes' answers) writes the standard one.
+            let phrase = response.status.reasonPhrase.isEmpty ? HTTPResponseStatus(statusCode: response.status.code).reasonPhrase : response.status.reasonPhrase
+            writeValue(phrase, into: &out)
             out.write("\r\n")
             for field in response.headerFields where field.name != .contentLength && field.name != .transferEncoding {
                 out.write(field.name.rawName)

@@ -29,10 +29,11 @@ struct ConcurrencyLimitMiddleware: RouterMiddleware {
             limiter.release()
             throw error
         }
-        // Hold the slot until the body has been written (streams).
+        // Hold the slot until the body has been written (streams); a whole body keeps its length (Content-Length,
+        // not chunks).
         let body = response.body
         let limiter = self.limiter
-        response.body = ResponseBody { writer in
+        response.body = ResponseBody(contentLength: body.contentLength) { writer in
             do {
                 try await body.write(writer)
             } catch {

@@ -33,9 +33,11 @@ extension ByteWriter {
         if let string { writeJSONString(string) } else { write("null") }
     }
 
-    /// A finite number in Swift's shortest round-trip form (`0.7`, `1e-05`); the caller checked it is finite.
+    /// A finite number in Swift's shortest round-trip form (`0.7`, `1e-05`), a whole one without its `.0` (`1`), as
+    /// Foundation's `JSONEncoder` writes it; the caller checked it is finite.
     mutating func writeJSONNumber(_ value: Double) {
-        write(value.description)
+        let text = value.description
+        write(text.hasSuffix(".0") ? String(text.dropLast(2)) : text)
     }
 
     private mutating func writeEscape(_ byte: UInt8) {

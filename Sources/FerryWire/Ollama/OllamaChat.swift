@@ -13,7 +13,7 @@ public struct OllamaChatRequest: Codable, Sendable, Hashable {
     public var keepAlive: JSONValue?
     public var think: JSONValue?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, messages, tools, format, options, stream, think
         case keepAlive = "keep_alive"
     }
@@ -36,7 +36,7 @@ public struct OllamaMessage: Codable, Sendable, Hashable {
     public var toolName: String?
     public var thinking: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case role, content, images, thinking
         case toolCalls = "tool_calls"
         case toolName = "tool_name"
@@ -96,7 +96,7 @@ public struct OllamaOptions: Codable, Sendable, Hashable {
     public var presencePenalty: Double?
     public var frequencyPenalty: Double?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case temperature, seed, stop
         case topP = "top_p"
         case topK = "top_k"
@@ -139,7 +139,7 @@ public struct OllamaChatResponse: Codable, Sendable, Hashable {
     public var evalDuration: Int64?
     public var error: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, message, done, error
         case createdAt = "created_at"
         case doneReason = "done_reason"

@@ -7,7 +7,7 @@ public struct OpenAIChatCompletion: Codable, Sendable, Hashable {
         public var message: OpenAIMessage
         public var finishReason: String?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case index, message, logprobs
             case finishReason = "finish_reason"
         }
@@ -42,7 +42,7 @@ public struct OpenAIChatCompletion: Codable, Sendable, Hashable {
     public var usage: OpenAIUsage?
     public var systemFingerprint: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, object, created, model, choices, usage
         case systemFingerprint = "system_fingerprint"
     }

@@ -9,7 +9,7 @@ public struct OpenAIChatCompletionChunk: Codable, Sendable, Hashable {
         public var toolCalls: [OpenAIToolCall]?
         public var reasoningContent: String?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case role, content
             case toolCalls = "tool_calls"
             case reasoningContent = "reasoning_content"
@@ -27,7 +27,7 @@ public struct OpenAIChatCompletionChunk: Codable, Sendable, Hashable {
         public var delta: Delta
         public var finishReason: String?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case index, delta, logprobs
             case finishReason = "finish_reason"
         }
@@ -62,6 +62,10 @@ public struct OpenAIChatCompletionChunk: Codable, Sendable, Hashable {
     public var choices: [Choice]?
     public var usage: OpenAIUsage?
     public var error: OpenAIErrorDetail?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, object, created, model, choices, usage, error
+    }
 
     public init(id: String, created: Int, model: String, choices: [Choice], usage: OpenAIUsage? = nil) {
         self.id = id

@@ -53,6 +53,8 @@ public struct OpenAIChatCompletionSummary: Sendable, Hashable {
                 seen.model = true
             } else if JSONScanner.matches(key, "usage") {
                 usage = json.skipNull() ? nil : try OpenAIUsage.read(&json).usage
+            } else if JSONScanner.matches(key, "system_fingerprint") {
+                if !json.skipNull() { _ = try json.skipString() }
             } else {
                 try json.skipValue()
             }
@@ -61,8 +63,8 @@ public struct OpenAIChatCompletionSummary: Sendable, Hashable {
         return usage
     }
 
-    /// The first choice's message: the assistant's, its content text or null; anything else it holds (tool calls,
-    /// reasoning…) is forwarded as written.
+    /// A choice's message: the assistant's, its content text or null, its other text fields (reasoning, name, tool
+    /// call id) strings or null, and its tool calls of the types Codable reads.
     private static func readMessage(_ json: inout JSONScanner) throws {
         var isAssistant = false
         var first = true
@@ -70,8 +72,11 @@ public struct OpenAIChatCompletionSummary: Sendable, Hashable {
         while let key = try json.nextKey(&first) {
             if JSONScanner.matches(key, "role") {
                 isAssistant = try json.string(is: "assistant")
-            } else if JSONScanner.matches(key, "content") {
-                if !json.skipNull() { try json.skipString() }
+            } else if JSONScanner.matches(key, "content") || JSONScanner.matches(key, "reasoning_content")
+                        || JSONScanner.matches(key, "name") || JSONScanner.matches(key, "tool_call_id") {
+                if !json.skipNull() { _ = try json.skipString() }
+            } else if JSONScanner.matches(key, "tool_calls") {
+                if !json.skipNull() { try readToolCalls(&json) }
             } else {
                 try json.skipValue()
             }
@@ -79,23 +84,62 @@ public struct OpenAIChatCompletionSummary: Sendable, Hashable {
         guard isAssistant else { throw JSONScanner.Miss() }
     }
 
-    /// Choices: at least one; the first an object with an assistant's `message`.
+    /// Tool calls (``OpenAIToolCall``): objects whose `index` is an integer, `id` and `type` strings, `function` an
+    /// object of string `name` and `arguments` — each of them, or null, or absent.
+    private static func readToolCalls(_ json: inout JSONScanner) throws {
+        var first = true
+        try json.beginArray()
+        while try json.nextElement(&first) {
+            var firstKey = true
+            try json.beginObject()
+            while let key = try json.nextKey(&firstKey) {
+                if JSONScanner.matches(key, "index") {
+                    _ = try json.optionalInt()
+                } else if JSONScanner.matches(key, "id") || JSONScanner.matches(key, "type") {
+                    if !json.skipNull() { _ = try json.skipString() }
+                } else if JSONScanner.matches(key, "function") {
+                    guard !json.skipNull() else { continue }
+                    var firstField = true
+                    try json.beginObject()
+                    while let field = try json.nextKey(&firstField) {
+                        if JSONScanner.matches(field, "name") || JSONScanner.matches(field, "arguments") {
+                            if !json.skipNull() { _ = try json.skipString() }
+                        } else {
+                            try json.skipValue()
+                        }
+                    }
+                } else {
+                    try json.skipValue()
+                }
+            }
+        }
+    }
+
+    /// Choices: at least one, each an object with an assistant's `message`, an integer `index` (or none) and a
+    /// string `finish_reason` (or null).
     private static func readChoices(_ json: inout JSONScanner) throws {
         var first = true
         try json.beginArray()
-        guard try json.nextElement(&first) else { throw JSONScanner.Miss() }
-        var hasMessage = false
-        var firstKey = true
-        try json.beginObject()
-        while let key = try json.nextKey(&firstKey) {
-            if JSONScanner.matches(key, "message") {
-                try readMessage(&json)
-                hasMessage = true
-            } else {
-                try json.skipValue()
+        var count = 0
+        while try json.nextElement(&first) {
+            count += 1
+            var hasMessage = false
+            var firstKey = true
+            try json.beginObject()
+            while let key = try json.nextKey(&firstKey) {
+                if JSONScanner.matches(key, "message") {
+                    try readMessage(&json)
+                    hasMessage = true
+                } else if JSONScanner.matches(key, "index") {
+                    _ = try json.optionalInt()
+                } else if JSONScanner.matches(key, "finish_reason") {
+                    if !json.skipNull() { _ = try json.skipString() }
+                } else {
+                    try json.skipValue()
+                }
             }
+            guard hasMessage else { throw JSONScanner.Miss() }
         }
-        guard hasMessage else { throw JSONScanner.Miss() }
-        while try json.nextElement(&first) { try json.skipValue() }
+        guard count > 0 else { throw JSONScanner.Miss() }
     }
 }

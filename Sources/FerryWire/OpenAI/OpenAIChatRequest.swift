@@ -22,7 +22,7 @@ public struct OpenAIChatRequest: Codable, Sendable, Hashable {
     public var user: String?
     public var n: Int?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, messages, tools, temperature, stop, seed, stream, user, n
         case toolChoice = "tool_choice"
         case topP = "top_p"
@@ -45,7 +45,7 @@ public struct OpenAIChatRequest: Codable, Sendable, Hashable {
 public struct OpenAIStreamOptions: Codable, Sendable, Hashable {
     public var includeUsage: Bool?
 
-    enum CodingKeys: String, CodingKey { case includeUsage = "include_usage" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case includeUsage = "include_usage" }
 
     public init(includeUsage: Bool?) { self.includeUsage = includeUsage }
 }
@@ -60,7 +60,7 @@ public struct OpenAIMessage: Codable, Sendable, Hashable {
     /// Reasoning text some servers (vLLM, DeepSeek) return beside the content.
     public var reasoningContent: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case role, content, name
         case toolCalls = "tool_calls"
         case toolCallID = "tool_call_id"
@@ -121,7 +121,7 @@ public struct OpenAIContentPart: Codable, Sendable, Hashable {
     public var text: String?
     public var imageURL: ImageURL?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case type, text
         case imageURL = "image_url"
     }
@@ -212,7 +212,7 @@ public struct OpenAIResponseFormat: Codable, Sendable, Hashable {
     public var type: String
     public var jsonSchema: JSONSchema?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case type
         case jsonSchema = "json_schema"
     }

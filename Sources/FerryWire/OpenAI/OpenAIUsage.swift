@@ -4,7 +4,7 @@ import FerryCore
 public struct OpenAIUsage: Codable, Sendable, Hashable {
     public struct PromptDetails: Codable, Sendable, Hashable {
         public var cachedTokens: Int?
-        enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case cachedTokens = "cached_tokens" }
     }
 
     public var promptTokens: Int
@@ -12,7 +12,7 @@ public struct OpenAIUsage: Codable, Sendable, Hashable {
     public var totalTokens: Int
     public var promptTokensDetails: PromptDetails?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
         case totalTokens = "total_tokens"

@@ -28,7 +28,8 @@ extension FerryError {
             message: field.map { "Invalid field `\($0)`: \(message)" } ?? message,
             location: location,
             hint: "fix the request and send it again; it will not succeed unchanged",
-            httpStatus: 400
+            httpStatus: 400,
+            field: field
         )
     }
 

@@ -52,6 +52,8 @@ public struct FerryError: Error, Sendable, Hashable, Codable, CustomStringConver
     public var retryAfter: Duration?
     /// For `modelNotFound`: the models the backend does serve, when known.
     public var servedModels: [String]
+    /// For `badRequest`: the request field at fault (`messages[0].role`), when one is (OpenAI's `param`).
+    public var field: String?
 
     public init(
         code: Code,
@@ -60,7 +62,8 @@ public struct FerryError: Error, Sendable, Hashable, Codable, CustomStringConver
         hint: String,
         httpStatus: Int? = nil,
         retryAfter: Duration? = nil,
-        servedModels: [String] = []
+        servedModels: [String] = [],
+        field: String? = nil
     ) {
         self.code = code
         self.message = message
@@ -69,6 +72,7 @@ public struct FerryError: Error, Sendable, Hashable, Codable, CustomStringConver
         self.httpStatus = httpStatus
         self.retryAfter = retryAfter
         self.servedModels = servedModels
+        self.field = field
     }
 
     public var description: String {

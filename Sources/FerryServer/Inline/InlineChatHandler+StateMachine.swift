@@ -101,7 +101,7 @@ extension InlineChatHandler {
         // MARK: Reading
 
         /// A request's head arrived; `dialect` is set when the inline path may serve it (nil: the routes answer).
-        mutating func receivedHead(_ head: HTTPRequestHead, inline dialect: ChatDialect?, allocator: ByteBufferAllocator, now: ContinuousClock.Instant) -> ReceiveAction {
+        mutating func receivedHead(_ head: HTTPRequestHead, inline dialect: GatewayDialect?, allocator: ByteBufferAllocator, now: ContinuousClock.Instant) -> ReceiveAction {
             switch state {
             case .idle(var routes, let held):
                 if routes.unanswered == 0, let dialect {
@@ -170,7 +170,7 @@ extension InlineChatHandler {
         }
 
         /// A request part, whichever it is (a replayed one).
-        mutating func received(_ part: HTTPServerRequestPart, inline dialect: ChatDialect?, allocator: ByteBufferAllocator, now: ContinuousClock.Instant) -> ReceiveAction {
+        mutating func received(_ part: HTTPServerRequestPart, inline dialect: GatewayDialect?, allocator: ByteBufferAllocator, now: ContinuousClock.Instant) -> ReceiveAction {
             switch part {
             case .head(let head): receivedHead(head, inline: dialect, allocator: allocator, now: now)
             case .body(var chunk): receivedBody(&chunk)

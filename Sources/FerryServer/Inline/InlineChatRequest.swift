@@ -6,7 +6,7 @@ import NIOHTTP1
 struct InlineChatRequest {
     var head: HTTPRequestHead
     var body: ByteBuffer
-    let dialect: ChatDialect
+    let dialect: GatewayDialect
     let received: ContinuousClock.Instant
 
     /// Whether the connection closes after the answer: the client asked so (or speaks HTTP/1.0 without keep-alive).

@@ -54,8 +54,8 @@ final class InlineChatService: Sendable {
 
     /// The dialect of a request the inline path may serve; nil: the routes answer it (another endpoint, a query
     /// string, a browser's CORS request, a missing or wrong API key, `Expect: 100-continue`).
-    func accepts(_ head: HTTPRequestHead) -> ChatDialect? {
-        guard head.method == .POST, let dialect = ChatDialect(method: "POST", path: head.uri) else { return nil }
+    func accepts(_ head: HTTPRequestHead) -> GatewayDialect? {
+        guard head.method == .POST, let dialect = GatewayDialect(chatMethod: "POST", path: head.uri) else { return nil }
         if !gateway.settings.corsOrigins.isEmpty, head.headers.contains(name: "origin") { return nil }
         if head.headers.contains(name: "expect") { return nil }
         if !gateway.apiKeys.isEmpty {

@@ -268,7 +268,7 @@ final class InlineExchange: InlineChatReceiver {
         guard let context else { return }
         let requestID = requestID
         service.gateway.logger.info("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
-        var (head, body) = request.dialect.gateway.errorAnswer(for: error, requestID: requestID)
+        var (head, body) = request.dialect.errorAnswer(for: error, requestID: requestID)
         head.headerFields[.date] = service.dates.now
         head.headerFields[.server] = "Ferry"
         var answer = context.channel.allocator.buffer(capacity: 384 + body.readableBytes)

@@ -100,7 +100,7 @@ public final class Gateway: Sendable {
 
     /// A chat request in `dialect`, routed — going on from the first attempt the inline path made, if it handed
     /// one over — and answered whole or streamed, as the client asked.
-    func chat(_ dialect: ChatDialect, _ request: Request, context: GatewayContext) async throws -> Response {
+    func chat(_ dialect: GatewayDialect, _ request: Request, context: GatewayContext) async throws -> Response {
         let (chat, streams) = try dialect.chatRequest(from: try await body(of: request, context: context), routeName: routeName)
         let encoder = dialect.streamEncoder(for: chat)
         let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])

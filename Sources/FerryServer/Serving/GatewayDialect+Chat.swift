@@ -2,29 +2,7 @@ import FerryCore
 import FerryWire
 import NIOCore
 
-/// A chat request's client dialect, for the routes and the inline path alike: reading the request, writing a whole
-/// answer, and the stream's encoder and content type.
-enum ChatDialect {
-    case openAI
-    case ollama
-
-    /// The dialect of a chat request: `POST /v1/chat/completions` or `POST /api/chat`.
-    init?(method: String, path: String) {
-        guard method == "POST" else { return nil }
-        switch path {
-        case "/v1/chat/completions": self = .openAI
-        case "/api/chat": self = .ollama
-        default: return nil
-        }
-    }
-
-    var gateway: GatewayDialect {
-        switch self {
-        case .openAI: .openAI
-        case .ollama: .ollama
-        }
-    }
-
+extension GatewayDialect {
     /// The request, and whether the client asked for a stream (Ollama streams unless told not to).
     func chatRequest(from body: ByteBuffer, routeName: (String) -> String) throws -> (ChatRequest, stream: Bool) {
         switch self {

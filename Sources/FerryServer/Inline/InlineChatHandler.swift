@@ -25,7 +25,9 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     let service: InlineChatService
     /// The connection's life: what it reads, passes on, serves and holds (``StateMachine``).
-    private var machine: StateMachine<InlineExchange>
+    private var machine: StateMachine
+    /// The exchange in flight: the one the machine holds, which only this handler puts there.
+    private var exchange: InlineExchange? { machine.exchange.map { unsafeDowncast($0, to: InlineExchange.self) } }
     /// The context of NIO's HTTP/1 response encoder at the pipeline's start: inline answers are written from there
     /// as bytes (``InlineResponseHead``, ``InlineChunk``), past Hummingbird's codecs. The installer puts the handler
     /// only where it finds one.
@@ -59,7 +61,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        let action: StateMachine<InlineExchange>.ReceiveAction
+        let action: StateMachine.ReceiveAction
         switch part {
         case .head(var head):
             // Only the inline path files attempts for the routes: a client's own header is never believed.
@@ -75,7 +77,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         run(action, context: context)
     }
 
-    private func run(_ action: StateMachine<InlineExchange>.ReceiveAction, context: ChannelHandlerContext) {
+    private func run(_ action: StateMachine.ReceiveAction, context: ChannelHandlerContext) {
         switch action {
         case .none, .drop:
             break
@@ -107,7 +109,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Passes a request it read to the routes, then what they must hear with it.
-    private func handOver(_ handOver: StateMachine<InlineExchange>.HandOver, context: ChannelHandlerContext) {
+    private func handOver(_ handOver: StateMachine.HandOver, context: ChannelHandlerContext) {
         service.count(.handedOver)
         var head = handOver.request.head
         if let token = handOver.token {
@@ -193,13 +195,13 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         stopTimer()
         let (exchange, filed) = machine.closed()
-        exchange?.clientLeft()
+        exchange.map { unsafeDowncast($0, to: InlineExchange.self) }?.clientLeft()
         if let filed { _ = service.priors.take(filed) }
         context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        machine.exchange?.writabilityChanged(context.channel.isWritable)
+        exchange?.writabilityChanged(context.channel.isWritable)
         context.fireChannelWritabilityChanged()
     }
 
@@ -225,7 +227,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             deadlineTimer = nil
             timerFires = .distantFuture
-            machine.exchange?.deadlineReached()
+            exchange?.deadlineReached()
         }
     }
 

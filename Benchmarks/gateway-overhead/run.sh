@@ -29,7 +29,7 @@ if [ -n "${FERRY_BIN:-}" ]; then
     ferry="$FERRY_BIN"          # a Ferry built elsewhere (say, a debug build for a smoke run)
 else
     # As it would be deployed: the Swift runtime and Foundation linked in statically (--static-swift-stdlib), which
-    # costs 15-20 % less CPU per request and 2 MB less memory than the shared libraries (docs/PERFORMANCE.md).
+    # costs 15-20 % less CPU per request and 2 MB less memory than the shared libraries (docs/performance-history.md).
     echo "== building Ferry (release, static Swift runtime)"
     swift build -c release --product ferry --static-swift-stdlib >/dev/null
     ferry="$(swift build -c release --static-swift-stdlib --show-bin-path)/ferry"

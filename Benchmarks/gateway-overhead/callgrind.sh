@@ -16,18 +16,9 @@ for tool in valgrind callgrind_control nginx wrk objcopy; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install valgrind nginx-light wrk binutils" >&2; exit 1; }
 done
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    sleep 1
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_for() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
+# valgrind starts Ferry about 50 times slower: wait up to 60 s.
+WAIT_TRIES=600
+source Benchmarks/gateway-overhead/common.sh
 
 json_port=$(free_port); sse_port=$(free_port)
 nginx_started=false

@@ -35,18 +35,7 @@ else
     ferry="$(swift build -c release --static-swift-stdlib --show-bin-path)/ferry"
 fi
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    sleep 1
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_for() { for _ in $(seq 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "$1 did not come up" >&2; exit 1; }
+source Benchmarks/gateway-overhead/common.sh
 
 json_port=$(free_port); sse_port=$(free_port); ferry_port=$(free_port); litellm_port=$(free_port)
 python3 Benchmarks/gateway-overhead/make_fixtures.py "$work" "$json_port" "$sse_port" "$ferry_port" "$litellm_port"

@@ -1,5 +1,6 @@
 import FerryCore
 import FerryRouter
+import MetricsTestKit
 import Testing
 
 /// A first attempt made outside the retry loop (the gateway's inline path) must look to the router exactly like
@@ -27,6 +28,29 @@ struct RouterFirstAttemptTests {
         #expect(r.state(of: "vllm")?.inFlight == 0)
         #expect(r.state(of: "vllm")?.ttft == .milliseconds(5))
         #expect(r.firstAttempt(for: ChatRequest(model: "nothing-serves-this", messages: [.user("hi")])) == nil)
+    }
+
+    @Test("a first attempt ends once: a second end neither releases its slot again nor counts again")
+    func endsOnce() throws {
+        let metrics = TestMetrics()
+        let r = Router(
+            routes: [Route(name: "default", backends: [RouteBackend(name: "vllm", model: ScriptedModel("vllm", [.answer("a")]))])],
+            breaker: CircuitBreaker(threshold: 3, cooldown: .seconds(10)), clock: ManualClock(), random: { 0.5 }, metrics: metrics
+        )
+        let other = try #require(r.firstAttempt(for: hello))
+        let attempt = try #require(r.firstAttempt(for: hello))
+        #expect(r.state(of: "vllm")?.inFlight == 2)
+        #expect(!attempt.hasEnded)
+        #expect(r.failed(attempt, refused, after: .milliseconds(1)) != nil)
+        #expect(attempt.hasEnded)
+        #expect(r.failed(attempt, refused, after: .milliseconds(1)) == nil, "a second end hands nothing on")
+        r.finished(attempt, usage: nil)
+        r.broken(attempt, refused)
+        r.abandoned(attempt)
+        #expect(r.state(of: "vllm")?.inFlight == 1, "the other attempt still holds its slot")
+        #expect(try metrics.expectCounter("ferry_errors_total", [("backend", "vllm"), ("kind", "connectionFailed")]).totalValue == 1)
+        r.abandoned(other)
+        #expect(r.state(of: "vllm")?.inFlight == 0)
     }
 
     @Test("a failed first attempt is handed to the loop, which goes on from it: fallback at once, the attempt counted")

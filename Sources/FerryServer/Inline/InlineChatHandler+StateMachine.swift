@@ -116,10 +116,8 @@ extension InlineChatHandler {
                 routes.unanswered += 1
                 state = .passing(routes, held)
                 return .passOn(.head(head))
-            case .serving(let exchange, var held):
-                state = .modifying
-                held.parts.append(.head(head))
-                state = .serving(exchange, held)
+            case .serving:
+                changeHeld { $0.parts.append(.head(head)) }
                 return .none
             case .closing, .closed:
                 return .drop
@@ -141,10 +139,8 @@ extension InlineChatHandler {
                 return .none
             case .passing:
                 return .passOn(.body(chunk))
-            case .serving(let exchange, var held):
-                state = .modifying
-                held.parts.append(.body(chunk))
-                state = .serving(exchange, held)
+            case .serving:
+                changeHeld { $0.parts.append(.body(chunk)) }
                 return .none
             case .closing, .closed:
                 return .drop
@@ -162,10 +158,8 @@ extension InlineChatHandler {
             case .passing(let routes, let held):
                 state = .idle(routes, held)
                 return .passOn(.end(trailers))
-            case .serving(let exchange, var held):
-                state = .modifying
-                held.parts.append(.end(trailers))
-                state = .serving(exchange, held)
+            case .serving:
+                changeHeld { $0.parts.append(.end(trailers)) }
                 return .none
             case .closing, .closed:
                 return .drop
@@ -252,28 +246,8 @@ extension InlineChatHandler {
         /// The next held part to replay; nil when none is left, or while a replayed request is served (the rest
         /// waits for it).
         mutating func nextReplayed() -> HTTPServerRequestPart? {
-            switch state {
-            case .idle(let routes, var held):
-                guard !held.parts.isEmpty else { return nil }
-                state = .modifying
-                let part = held.parts.removeFirst()
-                state = .idle(routes, held)
-                return part
-            case .passing(let routes, var held):
-                guard !held.parts.isEmpty else { return nil }
-                state = .modifying
-                let part = held.parts.removeFirst()
-                state = .passing(routes, held)
-                return part
-            case .reading(let request, var held):
-                guard !held.parts.isEmpty else { return nil }
-                state = .modifying
-                let part = held.parts.removeFirst()
-                state = .reading(request, held)
-                return part
-            case .serving, .closing, .closed, .modifying:
-                return nil
-            }
+            if case .serving = state { return nil }
+            return changeHeld { $0.parts.isEmpty ? nil : $0.parts.removeFirst() } ?? nil
         }
 
         enum ReplayedAction {
@@ -290,36 +264,27 @@ extension InlineChatHandler {
         /// The replay after an exchange is over: acts on the read and the half-closure that were held with it. A
         /// replayed request served inline keeps them until it is over in turn.
         mutating func replayed() -> ReplayedAction {
+            // After a half-closure nothing more will come: the routes hear it when they have requests to answer
+            // (they close after their answers); otherwise the connection closes — a request half read never
+            // completes.
+            let routesAnswer: Bool
             switch state {
-            case .idle(let routes, var held), .passing(let routes, var held):
-                let passing = if case .passing = state { true } else { false }
-                let (read, inputClosed) = (held.read, held.inputClosed)
-                held.read = false
-                held.inputClosed = false
-                // Nothing more will come after a half-closure: with nothing passed on, close; otherwise the routes
-                // hear it and close after their answers.
-                if inputClosed, !passing, routes.unanswered == 0 {
-                    state = .closing
-                    return .closeAfterWrites
-                }
-                state = passing ? .passing(routes, held) : .idle(routes, held)
-                if inputClosed { return .passInputClosed(read: read) }
-                return read ? .read : .none
-            case .reading(let request, var held):
-                // A request half read: it never completes once the client closed its side.
-                if held.inputClosed {
-                    state = .closing
-                    return .closeAfterWrites
-                }
-                let read = held.read
-                held.read = false
-                state = .reading(request, held)
-                return read ? .read : .none
-            case .serving, .closing, .closed:
-                return .none
-            case .modifying:
-                preconditionFailure("InlineChatHandler: a replay ended in state \(state.name)")
+            case .serving, .closing, .closed: return .none
+            case .passing: routesAnswer = true
+            case .idle(let routes, _): routesAnswer = routes.unanswered > 0
+            case .reading: routesAnswer = false
+            case .modifying: preconditionFailure("InlineChatHandler: a replay ended in state \(state.name)")
             }
+            let (read, inputClosed) = changeHeld { held in
+                defer { (held.read, held.inputClosed) = (false, false) }
+                return (held.read, held.inputClosed)
+            } ?? (false, false)
+            guard inputClosed else { return read ? .read : .none }
+            guard routesAnswer else {
+                state = .closing
+                return .closeAfterWrites
+            }
+            return .passInputClosed(read: read)
         }
 
         // MARK: The routes' side
@@ -345,25 +310,16 @@ extension InlineChatHandler {
 
         /// The handler is asked to read: false while a pipelining client's parts are held (the read waits too).
         mutating func readRequested() -> Bool {
-            guard case .serving(let exchange, var held) = state, !held.parts.isEmpty else { return true }
-            state = .modifying
-            held.read = true
-            state = .serving(exchange, held)
+            guard case .serving(_, let held) = state, !held.parts.isEmpty else { return true }
+            changeHeld { $0.read = true }
             return false
         }
 
         /// The server is shutting down; true: pass the event on now (Hummingbird closes idle connections at once).
         mutating func quiesce() -> Bool {
             switch state {
-            case .reading(let request, var held):
-                state = .modifying
-                held.quiesce = true
-                state = .reading(request, held)
-                return false
-            case .serving(let exchange, var held):
-                state = .modifying
-                held.quiesce = true
-                state = .serving(exchange, held)
+            case .reading, .serving:
+                changeHeld { $0.quiesce = true }
                 return false
             case .idle, .passing, .closing, .closed, .modifying:
                 return true
@@ -372,11 +328,34 @@ extension InlineChatHandler {
 
         /// The client closed its side; true: pass the event on now. While serving, it waits for the answer.
         mutating func inputClosed() -> Bool {
-            guard case .serving(let exchange, var held) = state else { return true }
-            state = .modifying
-            held.inputClosed = true
-            state = .serving(exchange, held)
+            guard case .serving = state else { return true }
+            changeHeld { $0.inputClosed = true }
             return false
+        }
+
+        /// Changes what is held, in place (a request's body is not copied); nil in a state that holds nothing.
+        @discardableResult
+        private mutating func changeHeld<Result>(_ change: (inout Held) -> Result) -> Result? {
+            switch state {
+            case .idle(let routes, var held):
+                state = .modifying
+                defer { state = .idle(routes, held) }
+                return change(&held)
+            case .reading(let request, var held):
+                state = .modifying
+                defer { state = .reading(request, held) }
+                return change(&held)
+            case .passing(let routes, var held):
+                state = .modifying
+                defer { state = .passing(routes, held) }
+                return change(&held)
+            case .serving(let exchange, var held):
+                state = .modifying
+                defer { state = .serving(exchange, held) }
+                return change(&held)
+            case .closing, .closed, .modifying:
+                return nil
+            }
         }
 
         /// The connection is gone: the exchange in flight to tell, and a filed token to drop.

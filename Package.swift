@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: strict),
         .testTarget(
             name: "FerryWireTests",
-            dependencies: ["FerryWire", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["FerryCore", "FerryWire", .product(name: "NIOCore", package: "swift-nio")],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "FerryServerTests",
             dependencies: [
-                "FerryServer", "FerryRouter",
+                "FerryCore", "FerryServer", "FerryRouter",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -206,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "FerryRouterTests",
             dependencies: [
-                "FerryRouter", "FerryProviders", "FerrySim",
+                "FerryCore", "FerryRouter", "FerryProviders", "FerrySim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -99,7 +99,7 @@ struct RouterLoopTests {
 
     @Test("property: with one always-healthy backend, every request of a random fault schedule succeeds", arguments: [1, 2, 3, 4, 5])
     func randomFaultSchedule(seed: UInt64) async throws {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let faults: [FerryError] = [unavailable, refused, FerryError.upstream(status: 429, message: "x", location: ErrorLocation(), retryAfter: .milliseconds(50)), FerryError(code: .timeout, message: "t", hint: "h")]
         var backends: [ScriptedModel] = (0..<3).map { index in
             ScriptedModel("flaky-\(index)", (0..<60).map { _ in random.next() % 3 == 0 ? .answer("ok") : .fail(faults[Int(random.next() % UInt64(faults.count))]) })
@@ -116,17 +116,5 @@ struct RouterLoopTests {
                 #expect(response.finishReason == .stop)
             }
         }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 @testable import FerryServer
 import NIOCore
 import NIOHTTP1
+import FerryCore
 import Testing
 
 /// The inline path's connection life, driven without sockets: each event's action is checked, then carried out by
@@ -340,20 +341,5 @@ struct InlineChatHandlerStateMachineTests {
         if !closed, toSend.isEmpty, steps < 400 {
             #expect(answered.count == requestCount, "seed \(seed): \(requestCount) requests, answered \(answered)")
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a failing seed can be run again.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 @testable import FerryServer
 import NIOCore
+import FerryCore
 import Testing
 
 /// The inline exchange's life, driven without sockets or backends: what each event asks for, and that the end —

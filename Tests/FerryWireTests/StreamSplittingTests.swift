@@ -73,7 +73,7 @@ struct StreamSplittingTests {
 
     @Test("many random cuts at once", arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func randomMultiCuts(seed: UInt64) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let body = try fixture("openai-chat-stream.sse")
         for _ in 0..<50 {
             let cuts = (0..<Int.random(in: 2...40, using: &random)).map { _ in Int.random(in: 0...body.count, using: &random) }
@@ -91,17 +91,5 @@ struct StreamSplittingTests {
             }
         }
         #expect(try decode(body.map { ByteBuffer(bytes: [$0]) }) == expected, "byte-at-a-time")
-    }
-}
-
-/// A seeded generator for reproducible random cuts.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
     }
 }

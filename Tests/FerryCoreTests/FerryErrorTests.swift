@@ -17,16 +17,27 @@ struct FerryErrorTests {
     }
 
     @Test("upstream statuses are classified", arguments: [
-        (401, FerryError.Code.unauthorized, false), (403, .unauthorized, false), (404, .modelNotFound, true),
-        (408, .timeout, true), (413, .payloadTooLarge, false), (422, .badRequest, false), (429, .rateLimited, true),
-        (500, .upstreamFailure, true), (502, .upstreamFailure, true), (503, .upstreamFailure, true),
+        (401, FerryError.Code.unauthorized, FerryError.Retry.elsewhere), (403, .unauthorized, .elsewhere), (404, .modelNotFound, .elsewhere),
+        (400, .rejected, .elsewhere), (408, .timeout, .anywhere), (409, .upstreamFailure, .anywhere), (413, .payloadTooLarge, .elsewhere),
+        (422, .rejected, .elsewhere), (425, .upstreamFailure, .anywhere), (429, .rateLimited, .anywhere), (500, .upstreamFailure, .anywhere),
+        (501, .rejected, .elsewhere), (502, .upstreamFailure, .anywhere), (503, .upstreamFailure, .anywhere),
     ])
-    func classifiesStatus(status: Int, code: FerryError.Code, retryable: Bool) {
+    func classifiesStatus(status: Int, code: FerryError.Code, retry: FerryError.Retry) {
         let error = FerryError.upstream(status: status, message: "x", location: ErrorLocation(backend: "b"))
         #expect(error.code == code)
-        #expect(error.isRetryable == retryable)
+        #expect(error.retry == retry)
         #expect(error.httpStatus == status)
         #expect(!error.hint.isEmpty)
+    }
+
+    @Test("a 5xx that says the request is unsupported is a refusal of the request, not a failure of the backend", arguments: [
+        "tools param requires --jinja flag", "response_format type json_schema is not supported", "Unsupported parameter: logit_bias",
+    ])
+    func refusalIn5xx(message: String) {
+        let error = FerryError.upstream(status: 500, message: message, location: ErrorLocation(backend: "local"))
+        #expect(error.code == .rejected && error.retry == .elsewhere)
+        #expect(error.description.contains(message), "the backend's own message reaches the caller")
+        #expect(FerryError.upstream(status: 500, message: "CUDA out of memory", location: ErrorLocation()).retry == .anywhere)
     }
 
     @Test("Retry-After is kept and taught")

@@ -48,12 +48,16 @@ struct PolicyTests {
         #expect(policy.delay(afterFailure: 1, retryAfter: .seconds(60), random: 0.5) == .seconds(5))
     }
 
-    @Test("what is retried", arguments: [
-        (FerryError.Code.connectionFailed, true), (.timeout, true), (.rateLimited, true), (.upstreamFailure, true),
-        (.streamInterrupted, true), (.modelNotFound, true), (.badRequest, false), (.unauthorized, false), (.payloadTooLarge, false),
+    @Test("what is retried, and where", arguments: [
+        (FerryError.Code.connectionFailed, FerryError.Retry.anywhere), (.timeout, .anywhere), (.rateLimited, .anywhere),
+        (.upstreamFailure, .anywhere), (.streamInterrupted, .anywhere), (.modelNotFound, .elsewhere), (.rejected, .elsewhere),
+        (.unauthorized, .elsewhere), (.payloadTooLarge, .elsewhere), (.unsupported, .elsewhere), (.badRequest, .never),
+        (.invalidResponse, .never), (.cancelled, .never), (.configuration, .never),
     ])
-    func retryable(code: FerryError.Code, retried: Bool) {
-        #expect(RetryPolicy.isRetryable(FerryError(code: code, message: "x", hint: "y")) == retried)
+    func retryable(code: FerryError.Code, retry: FerryError.Retry) {
+        let error = FerryError(code: code, message: "x", hint: "y")
+        #expect(error.retry == retry)
+        #expect(RetryPolicy.isRetryable(error) == (retry != .never))
     }
 
     @Test("strategies order backends")

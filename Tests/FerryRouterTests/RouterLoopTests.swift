@@ -43,6 +43,27 @@ struct RouterLoopTests {
         #expect(secondary.callCount == 0)
     }
 
+    @Test("a backend's refusal of the request is final for it: not retried there, another backend may take it")
+    func refusalIsFinalForTheBackend() async throws {
+        let clock = ManualClock()
+        let refusal = FerryError.upstream(status: 500, message: "tools param requires --jinja flag", location: ErrorLocation())
+        let alone = ScriptedModel("local", [.fail(refusal), .answer("never asked")])
+        await #expect(throws: FerryError.self) { _ = try await router([alone], clock: clock).chat(ChatRequest(model: "default", messages: [.user("x")])) }
+        #expect(alone.callCount == 1, "one attempt, not three")
+        #expect(clock.sleeps.isEmpty, "no backoff before the caller hears it")
+        do {
+            _ = try await router([ScriptedModel("local", [.fail(refusal)])]).chat(ChatRequest(model: "default", messages: [.user("x")]))
+        } catch let error as FerryError {
+            #expect(error.code == .rejected && error.message.contains("tools param requires --jinja flag"))
+        }
+        let primary = ScriptedModel("vllm", [.fail(FerryError.upstream(status: 400, message: "max_tokens is too large", location: ErrorLocation()))])
+        let secondary = ScriptedModel("ollama", [.answer("ok")])
+        let r = router([primary, secondary], breaker: CircuitBreaker(threshold: 1, cooldown: .seconds(10)))
+        #expect(try await r.chat(ChatRequest(model: "default", messages: [.user("x")])).text == "ollama: ok")
+        #expect(primary.callCount == 1)
+        #expect(r.state(of: "vllm")?.circuit == "closed", "a refused request says nothing about the backend's health")
+    }
+
     @Test("a wrong-model 404 moves to a backend that serves the model and never returns to the first")
     func wrongModel() async throws {
         let notServed = FerryError.modelNotFound(requested: "qwen", served: ["other"], location: ErrorLocation())

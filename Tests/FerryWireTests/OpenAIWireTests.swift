@@ -92,11 +92,13 @@ struct OpenAIWireTests {
         #expect(error.location.backend == "vllm")
     }
 
-    @Test("a 429 keeps Retry-After; a 400 is a bad request")
+    @Test("a 429 keeps Retry-After; a 400 is a refusal of the request, answered as 400")
     func errorStatuses() throws {
         let body = try WireJSON.decode(OpenAIErrorBody.self, from: bytes(#"{"error":{"message":"slow","type":"rate_limit","param":null,"code":null}}"#))
         #expect(body.ferryError(status: 429, location: ErrorLocation(), retryAfter: .seconds(3)).retryAfter == .seconds(3))
-        #expect(body.ferryError(status: 400, location: ErrorLocation()).code == .badRequest)
+        let refusal = body.ferryError(status: 400, location: ErrorLocation())
+        #expect(refusal.code == .rejected && refusal.responseStatus == 400)
+        #expect(body.ferryError(status: 500, location: ErrorLocation()).responseStatus == 502)
     }
 
     @Test("stream quirks: null choices, missing index, in-band error, body cut before finish")

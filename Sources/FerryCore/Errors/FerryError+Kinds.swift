@@ -75,9 +75,18 @@ extension FerryError {
             code = .rateLimited
             hint = retryAfter.map { "wait \($0.milliseconds) ms as the backend asked, or add another backend to the route" }
                 ?? "slow down, or add another backend to the route"
+        case 409, 425:
+            code = .upstreamFailure
+            hint = "the backend reported a passing conflict; the request was tried again"
         case 400..<500:
-            code = .badRequest
+            code = .rejected
             hint = "the backend rejected the request; fix the field it names"
+        case 501:
+            code = .rejected
+            hint = "the backend does not implement this request; send it to a backend that does"
+        case 500..<600 where refusesRequest(message):
+            code = .rejected
+            hint = "the backend cannot serve this request as sent (its message says why); change the request, or route it to a backend that supports it"
         default:
             code = .upstreamFailure
             hint = status == 503
@@ -92,6 +101,13 @@ extension FerryError {
             httpStatus: status,
             retryAfter: retryAfter
         )
+    }
+
+    /// Whether a 5xx's message says the request itself cannot be served (llama.cpp: "tools param requires --jinja
+    /// flag", vLLM: "… is not supported"), which no retry of the same request will change.
+    static func refusesRequest(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return ["not supported", "unsupported", "does not support", "requires --", "not implemented"].contains { text.contains($0) }
     }
 
     /// The stream ended before its `finish` event.

@@ -17,8 +17,11 @@ public struct FerryError: Error, Sendable, Hashable, Codable, CustomStringConver
         case timeout
         /// The backend does not serve the requested model.
         case modelNotFound
-        /// The request itself is wrong (a 4xx that retrying will not fix).
+        /// The request itself is wrong, as Ferry reads it: no backend will take it.
         case badRequest
+        /// The backend refused this request itself — a 4xx other than 408, 409, 425 and 429, or a 5xx whose body
+        /// says the request is unsupported: final for that backend; another backend of the route may take it.
+        case rejected
         /// The API key is missing or rejected.
         case unauthorized
         /// The backend asked us to slow down (429).
@@ -83,15 +86,27 @@ public struct FerryError: Error, Sendable, Hashable, Codable, CustomStringConver
         return text
     }
 
-    /// Whether another attempt (on this or another backend) may succeed.
-    public var isRetryable: Bool {
+    /// Where another attempt may succeed.
+    public enum Retry: Sendable, Hashable {
+        /// On the same backend (after a backoff) or another: the failure was the backend's, and may pass.
+        case anywhere
+        /// On another backend only: this one cannot serve the request as sent (or does not serve its model).
+        case elsewhere
+        /// Nowhere: the request itself is wrong, or the client gave up.
+        case never
+    }
+
+    /// Where another attempt may succeed (``Retry``).
+    public var retry: Retry {
         switch code {
-        case .connectionFailed, .timeout, .rateLimited, .upstreamFailure, .streamInterrupted, .modelNotFound:
-            true
-        case .badRequest, .unauthorized, .invalidResponse, .payloadTooLarge, .unsupported, .configuration, .cancelled:
-            false
+        case .connectionFailed, .timeout, .rateLimited, .upstreamFailure, .streamInterrupted: .anywhere
+        case .modelNotFound, .rejected, .unauthorized, .payloadTooLarge, .unsupported: .elsewhere
+        case .badRequest, .invalidResponse, .configuration, .cancelled: .never
         }
     }
+
+    /// Whether another attempt (on this or another backend) may succeed.
+    public var isRetryable: Bool { retry != .never }
 
     /// The same error with the location's unknown parts filled in from `location`.
     public func located(_ location: ErrorLocation) -> FerryError {

@@ -59,7 +59,10 @@ public struct EmbeddedEngine: Sendable {
         var arguments = [launcher.path, "--port", "{port}", "--alias", alias, "--slots", String(slots), "--context", String(context)]
         if let threads { arguments += ["--threads", String(threads)] }
         if let model { arguments += ["--model", model] }
-        return LaunchSpec(command: venvPython.path, arguments: arguments, port: .any, readyTimeout: .seconds(120))
+        var spec = LaunchSpec(command: venvPython.path, arguments: arguments, port: .any, readyTimeout: .seconds(120))
+        spec.output = .llamacpp
+        spec.model = alias
+        return spec
     }
 
     /// Whether `spec` runs this engine.

@@ -84,20 +84,31 @@ public enum LaunchPreset: Sendable, Hashable {
             if let dtype = options.dtype { arguments += ["--dtype", dtype] }
             if let quantization = options.quantization { arguments += ["--quantization", quantization] }
             if let key = options.apiKey { arguments += ["--api-key", key] }
-            return LaunchSpec(
+            var spec = LaunchSpec(
                 command: "vllm", arguments: arguments + options.extraArguments,
                 environment: options.gpus.map { ["CUDA_VISIBLE_DEVICES": $0] } ?? [:], port: port, readyTimeout: .seconds(900)
             )
+            spec.output = .vllm
+            spec.model = options.servedModelName ?? options.model
+            return spec
         case .llamacpp(let options):
             var arguments = ["--model", options.modelFile, "--host", "127.0.0.1", "--port", "{port}", "--parallel", String(options.slots), "--ctx-size", String(options.context), "--cont-batching"]
             if let threads = options.threads { arguments += ["--threads", String(threads)] }
             if let alias = options.alias { arguments += ["--alias", alias] }
-            return LaunchSpec(command: "llama-server", arguments: arguments + options.extraArguments, port: port, readyTimeout: .seconds(300))
+            var spec = LaunchSpec(command: "llama-server", arguments: arguments + options.extraArguments, port: port, readyTimeout: .seconds(300))
+            spec.output = .llamacpp
+            spec.model = options.alias ?? options.modelFile
+            return spec
         case .ollama:
-            return LaunchSpec(command: "ollama", arguments: ["serve"], environment: ["OLLAMA_HOST": "127.0.0.1:{port}"], port: port, readyTimeout: .seconds(60))
+            var spec = LaunchSpec(command: "ollama", arguments: ["serve"], environment: ["OLLAMA_HOST": "127.0.0.1:{port}"], port: port, readyTimeout: .seconds(60))
+            spec.output = .ollama
+            return spec
         case .sim(let options):
             let arguments = ["sim", "--dialect", options.dialect, "--host", "127.0.0.1", "--port", "{port}"] + options.models.flatMap { ["--model", $0] }
-            return LaunchSpec(command: options.ferryExecutable, arguments: arguments + options.extraArguments, port: port, readyTimeout: .seconds(30))
+            var spec = LaunchSpec(command: options.ferryExecutable, arguments: arguments + options.extraArguments, port: port, readyTimeout: .seconds(30))
+            spec.output = .swiftLog
+            spec.model = options.models.isEmpty ? nil : options.models.joined(separator: ", ")
+            return spec
         }
     }
 

@@ -30,6 +30,11 @@ public struct LaunchSpec: Sendable, Hashable {
     public var idleStop: Duration?
     /// Start only when the first request needs it, not when Ferry starts.
     public var startOnFirstRequest: Bool
+    /// How the server writes its log lines (``Output``): its chatter is logged at debug, its warnings and errors at
+    /// their level.
+    public var output: Output = .generic
+    /// What it serves, for the line that says it is ready (a model name or file).
+    public var model: String?
 
     public init(
         command: String, arguments: [String] = [], environment: [String: String] = [:], port: Port = .any,

@@ -252,7 +252,8 @@ public final class ManagedProcess: Service, Sendable {
                 let text = line.trimmingCharacters(in: .newlines)
                 guard !text.isEmpty else { continue }
                 tail.append(text)
-                logger.info("[\(name)] \(text)")
+                // Its chatter at debug (`--log-level debug` shows it), its warnings and errors at their level.
+                logger.log(level: spec.output.level(of: text), "[\(name)] \(text)")
             }
         } catch {
             // The pipe closed with the process: nothing more to read.
@@ -260,7 +261,8 @@ public final class ManagedProcess: Service, Sendable {
     }
 
     private func awaitReadiness(port: Int) async -> Outcome? {
-        let deadline = ContinuousClock.now + spec.readyTimeout
+        let started = ContinuousClock.now
+        let deadline = started + spec.readyTimeout
         while ContinuousClock.now < deadline {
             if Task.isCancelled { return nil }
             if await probe(port) {
@@ -270,7 +272,10 @@ public final class ManagedProcess: Service, Sendable {
                     state.failure = nil
                     state.lastActivity = .now
                 }
-                logger.info("ready on port \(port)", metadata: ["backend": "\(name)"])
+                let pid = state.withLock(\.pid).map { ", pid \($0)" } ?? ""
+                let waited = ContinuousClock.now - started
+                let elapsed = "\(((Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18) * 10).rounded() / 10) s"
+                logger.info("ready: \(spec.model.map { "\($0) " } ?? "")on port \(port)\(pid), \(elapsed) after its start", metadata: ["backend": "\(name)"])
                 return nil
             }
             do { try await Task.sleep(for: .milliseconds(200)) } catch { return nil }

@@ -33,8 +33,10 @@ public struct RetryPolicy: Sendable, Hashable {
         return max(jittered, min(retryAfter, maxRetryAfter))
     }
 
-    /// Whether `error` is worth another attempt: connection failures, timeouts before the first event, 408, 429,
-    /// 5xx, broken streams and a wrong model (on another backend); not errors the request itself caused.
+    /// Whether `error` is worth another attempt (``FerryCore/FerryError/retry``): connection failures, timeouts
+    /// before the first event, 408, 409, 425, 429, 5xx and broken streams on any backend; a refusal of the request
+    /// (another 4xx, a 5xx saying the request is unsupported) or a wrong model on another backend only; never the
+    /// request's own errors.
     public static func isRetryable(_ error: FerryError) -> Bool {
         error.isRetryable
     }

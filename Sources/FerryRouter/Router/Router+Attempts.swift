@@ -67,7 +67,7 @@ extension Router {
         var waited = Duration.zero
         if let prior {
             tried.insert(prior.backend)
-            if prior.error.code == .modelNotFound { excluded.insert(prior.backend) }
+            if prior.error.retry == .elsewhere { excluded.insert(prior.backend) }
             lastError = prior.error
             lastBackend = prior.backend
             failed.append(prior.error)
@@ -107,7 +107,8 @@ extension Router {
             } catch let error as FerryError {
                 waited += clock.now() - started
                 guard endFailed(state, error), !Task.isCancelled else { throw error }
-                if error.code == .modelNotFound { excluded.insert(backend.name) }
+                // A backend that refused the request itself is not asked again; another may take it.
+                if error.retry == .elsewhere { excluded.insert(backend.name) }
                 lastError = error.located(ErrorLocation(backend: backend.name))
                 failed.append(error.located(ErrorLocation(backend: backend.name)))
                 lastBackend = backend.name
@@ -154,9 +155,9 @@ extension Router {
 
     /// Ends a failed attempt's slot and counts the failure; whether another attempt may fix it.
     func endFailed(_ state: BackendState, _ error: FerryError) -> Bool {
-        let retryable = RetryPolicy.isRetryable(error) && error.code != .cancelled
-        // The request's own faults say nothing about the backend's health.
-        state.end(retryable && error.code != .modelNotFound ? .failure : .neutral, now: clock.now())
+        let retryable = RetryPolicy.isRetryable(error)
+        // The request's own faults (and a refusal of it) say nothing about the backend's health.
+        state.end(error.retry == .anywhere ? .failure : .neutral, now: clock.now())
         metrics.failure(backend: state.name, error)
         return retryable
     }

@@ -4,7 +4,7 @@ extension FerryError {
     /// The HTTP status a server answers this error with.
     public var responseStatus: Int {
         switch code {
-        case .badRequest: httpStatus.flatMap { (400..<500).contains($0) ? $0 : nil } ?? 400
+        case .badRequest, .rejected: httpStatus.flatMap { (400..<500).contains($0) ? $0 : nil } ?? 400
         case .unauthorized: 401
         case .modelNotFound: 404
         case .payloadTooLarge: 413

@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "FerryDoctor",
             dependencies: [
-                "FerryConfig", "FerryCore", "FerryProviders", "FerryWire",
+                "FerryConfig", "FerryCore", "FerryLaunch", "FerryProviders", "FerryWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(name: "FerryBenchTests", dependencies: ["FerryBench", "FerryCore"], swiftSettings: strict),
         .testTarget(
             name: "FerryDoctorTests",
-            dependencies: ["FerryDoctor", "FerryConfig", "FerryProviders", "FerrySim", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FerryDoctor", "FerryConfig", "FerryLaunch", "FerryProviders", "FerrySim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

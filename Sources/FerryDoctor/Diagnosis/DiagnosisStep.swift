@@ -3,6 +3,9 @@ import FerryCore
 /// One check `ferry doctor` ran on a backend, with what it found and, when something is wrong, the fix.
 public struct DiagnosisStep: Sendable, Hashable, Codable {
     public enum Name: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A backend Ferry launches: its process started and answered its health probe (then the other checks run
+        /// on the port it got).
+        case process
         case url, resolve, connect, health, models, completion, firstToken = "first-token"
     }
 

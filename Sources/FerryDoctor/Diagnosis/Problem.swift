@@ -1,6 +1,8 @@
 /// What `ferry doctor` can find wrong with a backend; each has a stable name for scripts (`--json`) and tests.
 public enum Problem: String, Sendable, Hashable, Codable, CaseIterable {
     /// The URL cannot be parsed.
+    /// A launched backend's process did not start, or did not become ready.
+    case processFailed = "process-failed"
     case invalidURL = "invalid-url"
     /// The base URL repeats its API version (`…/v1/v1`).
     case doubledVersionPath = "doubled-version-path"

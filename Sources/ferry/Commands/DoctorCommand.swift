@@ -2,6 +2,7 @@ import ArgumentParser
 import FerryConfig
 import FerryCore
 import FerryDoctor
+import FerryLaunch
 import FerryProviders
 import Foundation
 import Logging
@@ -13,7 +14,9 @@ struct DoctorCommand: AsyncParsableCommand {
         abstract: "Check each configured backend step by step and say how to fix what is wrong.",
         discussion: """
             Steps: URL, name resolution, TCP connect, health endpoints, served models against the configured model, \
-            a one-token completion, time to first token. Exit code 0 only when every backend is usable.
+            a one-token completion, time to first token. A backend Ferry launches (a `launch:` preset, or the \
+            embedded engine when nothing is configured) is installed if needed and started first, and checked on \
+            its port; it is stopped again at the end. Exit code 0 only when every backend is usable.
             """
     )
 
@@ -45,7 +48,8 @@ struct DoctorCommand: AsyncParsableCommand {
         var settings = Doctor.Settings()
         settings.slowFirstToken = Duration(parsing: slowFirstToken) ?? .seconds(5)
         settings.connectTimeout = Duration(parsing: connectTimeout) ?? .seconds(3)
-        let diagnoses = await Doctor(http: http, settings: settings).examine(configuration.backends)
+        let doctor = Doctor(http: http, settings: settings)
+        let diagnoses = await examine(configuration, doctor: doctor)
         try? await http.shutdown()
         if json {
             try ConsoleLogging.printJSON(diagnoses)
@@ -53,6 +57,43 @@ struct DoctorCommand: AsyncParsableCommand {
             print(diagnoses)
         }
         if diagnoses.contains(where: { !$0.usable }) { throw ExitCode.failure }
+    }
+
+    /// Every backend in order; launched ones are installed if needed, started, checked on their port, stopped.
+    private func examine(_ configuration: FerryConfiguration, doctor: Doctor) async -> [BackendDiagnosis] {
+        guard configuration.backends.contains(where: { $0.launch != nil }) else { return await doctor.examine(configuration.backends) }
+        let launched: ConfiguredRouter
+        do {
+            launched = try await ConfiguredRouter.load(file: options.config)
+        } catch {
+            // The embedded engine could not be installed, or a launched backend not made: say so for each of them.
+            let message = (error as? ValidationError)?.message ?? "\(error)"
+            var diagnoses: [BackendDiagnosis] = []
+            for backend in configuration.backends {
+                guard backend.launch != nil else {
+                    diagnoses += await doctor.examine([backend])
+                    continue
+                }
+                var diagnosis = BackendDiagnosis(backend: backend.name, provider: backend.provider.rawValue, url: "(launched)", model: backend.model)
+                diagnosis.steps.append(DiagnosisStep(
+                    .process, .fail, message, problem: .processFailed,
+                    fix: "run `ferry engine install` to see each step (it needs python3 with venv — Debian: apt-get install python3-venv — and PyPI within reach), or configure a backend Ferry does not launch"
+                ))
+                diagnoses.append(diagnosis)
+            }
+            return diagnoses
+        }
+        let processes = RouterFactory.managedProcesses(of: launched.router)
+        var diagnoses: [BackendDiagnosis] = []
+        for backend in configuration.backends {
+            if backend.launch != nil, let process = processes.first(where: { $0.name == backend.name }) {
+                diagnoses.append(await doctor.examine(backend, process: process))
+            } else {
+                diagnoses += await doctor.examine([backend])
+            }
+        }
+        await launched.shutdown()
+        return diagnoses
     }
 
     private func print(_ diagnoses: [BackendDiagnosis]) {

@@ -12,15 +12,7 @@ import Testing
 @Suite("Doctor on launched backends", .serialized)
 struct LaunchedDoctorTests {
     /// The `ferry` executable built next to the tests (it plays the launched server: `ferry sim`).
-    static let ferry: String = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("ferry").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return "ferry"
-    }()
+    static let ferry = LaunchPreset.Sim.builtFerry
 
     private func diagnose(extraArguments: [String]) async -> BackendDiagnosis {
         var options = LaunchPreset.Sim(ferryExecutable: Self.ferry, models: ["demo"])

@@ -10,16 +10,8 @@ import Testing
 /// a crash loop, shutdown.
 @Suite("Managed process", .serialized)
 struct ManagedProcessTests {
-    /// The `ferry` executable built next to the tests.
-    static let ferry: String = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("ferry").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return "ferry"
-    }()
+    /// The `ferry` executable built next to the tests (it plays the launched server: `ferry sim`).
+    static let ferry = LaunchPreset.Sim.builtFerry
 
     static func simSpec(idleStop: Duration? = nil, startOnFirstRequest: Bool = false) -> LaunchSpec {
         var options = LaunchPreset.Sim(ferryExecutable: ferry)

@@ -64,6 +64,18 @@ public enum LaunchPreset: Sendable, Hashable {
         public static var runningFerry: String {
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         }
+
+        /// The `ferry` executable built beside this process: in its folder or one above it (a test bundle inside a
+        /// build folder), else `ferry` on PATH.
+        public static var builtFerry: String {
+            var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            while directory.path != "/" {
+                let candidate = directory.appendingPathComponent("ferry").path
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+                directory.deleteLastPathComponent()
+            }
+            return "ferry"
+        }
     }
 
     case vllm(VLLM)

@@ -106,6 +106,29 @@ struct OpenAICompatibleProviderTests {
         try await http.shutdown()
     }
 
+    @Test("a backend that accepts and never answers is unhealthy after the probe timeout, not the request timeout")
+    func hangingHealth() async throws {
+        var configuration = SimConfiguration.instant(dialect: .vllm)
+        configuration.faults = [try FaultSpec(parsing: "hang")]
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        var settings = ProviderHTTPClient.Configuration()
+        settings.probeTimeout = .milliseconds(300)
+        let http = ProviderHTTPClient(configuration: settings)
+        let clock = ContinuousClock()
+        let (report, elapsed) = try await SimServer(configuration: configuration).withRunning { port in
+            let vllm = try provider("http://127.0.0.1:\(port)", http)
+            let started = clock.now
+            let report = await vllm.health()
+            return (report, clock.now - started)
+        }
+        try await http.shutdown()
+        #expect(report.status == .unhealthy)
+        #expect(report.error?.code == .timeout && report.error?.message.contains("within") == true, "\(String(describing: report.error))")
+        #expect(report.probes.count == 1, "a path that hangs is not followed by the others")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
+    }
+
     @Test("503 and 429 (with Retry-After) are classified; a mid-stream drop ends the stream in-band")
     func upstreamFailures() async throws {
         var configuration = SimConfiguration.instant(dialect: .vllm)

@@ -94,7 +94,7 @@ public struct GeminiProvider: HTTPLanguageModel {
     }
 
     public func health() async -> HealthReport {
-        await HealthProbe.run(backend: backend, paths: ["/v1beta/models"]) { try await models().map(\.id) }
+        await HealthProbe.run(backend: backend, paths: ["/v1beta/models"]) { [self] in try await models().map(\.id) }
     }
 
     var modelsPath: String { "/v1beta/models" }

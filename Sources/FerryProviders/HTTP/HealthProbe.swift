@@ -2,17 +2,22 @@ import AsyncHTTPClient
 import FerryCore
 import NIOHTTP1
 
-/// Probes a backend's health endpoints in order until one answers, timing each.
+/// Probes a backend's health endpoints in order until one answers, timing each; every request within the client's
+/// probe timeout (a backend that accepts and never answers is unhealthy then, not after the request timeout).
 enum HealthProbe {
-    static func run(backend: BackendClient, paths: [String], listModels: () async throws -> [String]) async -> HealthReport {
+    static func run(backend: BackendClient, paths: [String], listModels: @escaping @Sendable () async throws -> [String]) async -> HealthReport {
+        let limit = backend.http.configuration.probeTimeout
         let clock = ContinuousClock()
         var probes: [HealthReport.Probe] = []
         var lastError: FerryError?
         for path in paths {
             let started = clock.now
             do {
-                let response = try await backend.get(path)
-                _ = try? await backend.http.collect(response, location: backend.location(path, model: nil))
+                let response = try await within(limit, what: path, backend: backend) {
+                    let response = try await backend.get(path)
+                    _ = try? await backend.http.collect(response, location: backend.location(path, model: nil))
+                    return response
+                }
                 probes.append(HealthReport.Probe(endpoint: path, statusCode: Int(response.status.code), latency: clock.now - started, ok: true))
                 break
             } catch let error as FerryError {
@@ -28,7 +33,7 @@ enum HealthProbe {
             return HealthReport(backend: backend.name, url: backend.endpoint.root, status: .unhealthy, probes: probes, error: lastError)
         }
         do {
-            let served = try await listModels()
+            let served = try await within(limit, what: "the model list", backend: backend, listModels)
             if served.isEmpty {
                 let error = FerryError(code: .modelNotFound, message: "The backend answers but serves no model", location: backend.location("", model: nil), hint: "load or pull a model on the server")
                 return HealthReport(backend: backend.name, url: backend.endpoint.root, status: .degraded, probes: probes, error: error)
@@ -38,6 +43,29 @@ enum HealthProbe {
             return HealthReport(backend: backend.name, url: backend.endpoint.root, status: .degraded, probes: probes, error: error)
         } catch {
             return HealthReport(backend: backend.name, url: backend.endpoint.root, status: .degraded, probes: probes)
+        }
+    }
+
+    /// Runs `operation`, failing with a timeout that names the backend and `what` when `limit` passes first (the
+    /// operation is cancelled: AsyncHTTPClient closes the connection).
+    private static func within<Value: Sendable>(
+        _ limit: Duration, what: String, backend: BackendClient, _ operation: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw FerryError(
+                    code: .timeout, message: "The health probe got no answer for \(what) within \(limit)",
+                    location: backend.location(what.hasPrefix("/") ? what : "", model: nil),
+                    hint: "the server accepts connections but does not answer: it may be stuck (a first CUDA-graph compile, a deadlock); check its logs"
+                )
+            }
+            return value
         }
     }
 }

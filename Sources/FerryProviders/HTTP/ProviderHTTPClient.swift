@@ -26,6 +26,9 @@ public final class ProviderHTTPClient: Sendable {
         public var maxConnectionsPerHost = 1024
         /// How long an idle keep-alive connection is kept open.
         public var idleTimeout: Duration = .seconds(60)
+        /// How long a health probe (each of its requests) may take: a backend that accepts and never answers is
+        /// unhealthy after this, not after the request timeout.
+        public var probeTimeout: Duration = .seconds(10)
 
         public init() {}
     }

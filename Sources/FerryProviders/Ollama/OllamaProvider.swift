@@ -91,7 +91,7 @@ public struct OllamaProvider: HTTPLanguageModel {
 
     /// Probes `/api/version`, then `/api/tags`.
     public func health() async -> HealthReport {
-        await HealthProbe.run(backend: backend, paths: ["/api/version", "/api/tags"]) { try await models().map(\.id) }
+        await HealthProbe.run(backend: backend, paths: ["/api/version", "/api/tags"]) { [self] in try await models().map(\.id) }
     }
 
     var modelsPath: String { "/api/tags" }

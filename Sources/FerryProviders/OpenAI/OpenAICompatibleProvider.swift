@@ -91,7 +91,7 @@ public final class OpenAICompatibleProvider: HTTPLanguageModel {
     /// Tries the flavour's health endpoints in order and reports which answered and how fast, with the served
     /// models when the server lists them.
     public func health() async -> HealthReport {
-        await HealthProbe.run(backend: backend, paths: flavor.healthPaths) { try await models().map(\.id) }
+        await HealthProbe.run(backend: backend, paths: flavor.healthPaths) { [self] in try await models().map(\.id) }
     }
 
     var modelsPath: String { "/v1/models" }

@@ -168,10 +168,8 @@ final class InlineExchange: InlineChatReceiver {
         case .cancelStream:
             service.router.broken(attempt, FerryError(code: .cancelled, message: "The client closed the connection", location: call.location, hint: "nothing to do: the client gave up"))
         }
-        service.count(.served)
         task?.cancelCall()
-        detach()
-        writabilityChanged(true)
+        letGo(counting: .served)
     }
 
     func writabilityChanged(_ isWritable: Bool) {
@@ -251,15 +249,10 @@ final class InlineExchange: InlineChatReceiver {
 
     private func settle(_ error: FerryError, elapsed: Duration) {
         let prior = service.router.failed(attempt, error, after: elapsed)
-        guard machine.settled(), let handler, let context, context.channel.isActive else {
-            service.limiter.release()
-            service.count(.served)
-            detach()
-            return
-        }
+        guard machine.settled(), let handler, let context, context.channel.isActive else { return letGo(counting: .served) }
         guard let prior else { return answer(failing: error) }
-        service.limiter.release()
-        detach()
+        // The handler counts the hand-over.
+        letGo(counting: nil)
         handler.exchangeHandedOver(request, prior: prior, context: context)
     }
 
@@ -281,24 +274,24 @@ final class InlineExchange: InlineChatReceiver {
     /// The answer is out (`committed`: a stream's, which gets its last chunk): ends the response and hands the
     /// connection back. The machine is finished.
     private func finish(committed: Bool) {
+        // Without a context the exchange has let go already (the client left).
         guard let context, let handler, let wire else { return }
         if committed { wire.write(NIOAny(context.channel.allocator.buffer(staticString: InlineChunk.last)), promise: nil) }
         wire.flush()
-        service.limiter.release()
-        service.count(.served)
-        detach()
-        if let promise = writable {
-            writable = nil
-            promise.succeed()
-        }
+        letGo(counting: .served)
         handler.exchangeAnswered(closing: request.closes, context: context)
     }
 
-    /// Lets go of the connection: nothing more is written.
-    private func detach() {
+    /// The exchange is over — its machine reached `finished`, which happens once, so this runs once: the
+    /// concurrency slot is released, the outcome counted (nil: the handler counts a hand-over), the connection let
+    /// go of (nothing more is written), and a wait for the socket to drain ended.
+    private func letGo(counting outcome: InlineChatService.Outcome?) {
+        service.limiter.release()
+        if let outcome { service.count(outcome) }
         handler = nil
         context = nil
         wire = nil
+        writabilityChanged(true)
     }
 
     /// The head of a proxied answer: the same fields as the routes' answers, then the framing's.

@@ -203,15 +203,20 @@ def pipelined(url):
     return answers
 
 
-def disconnect(url, slow_sim):
-    """A client that leaves a slow stream after its first event: the backend's request must be stopped."""
+def leave_after_first_event(url, body):
+    """Sends a streamed chat request, reads until its first event, and closes the connection: what it got."""
     parsed = urllib.parse.urlparse(url)
-    body = chat("slow", True, messages=[{"role": "user", "content": "a long answer"}])
     with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
         sock.sendall(f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
         received = b""
         while b"data: " not in received:
             received += sock.recv(4096)
+    return received
+
+
+def disconnect(url, slow_sim):
+    """A client that leaves a slow stream after its first event: the backend's request must be stopped."""
+    received = leave_after_first_event(url, chat("slow", True, messages=[{"role": "user", "content": "a long answer"}]))
     status = received.split(b"\r\n", 1)[0].decode()
     for _ in range(200):
         stats = httpx.get(slow_sim.url + "/_sim/stats", timeout=10).json()["stats"]
@@ -288,3 +293,39 @@ def test_the_fast_path_serves_plain_chat_and_the_switch_turns_it_off(runs):
     assert on.get("passed_on", 0) >= 1, on       # the query string, /status, /metrics
     assert sum(off.values()) == 0, off
     assert "ferry_inline_install_failures_total" not in runs["on"][1] or re.search(r"ferry_inline_install_failures_total(\{\})? 0", runs["on"][1])
+
+
+def test_clients_that_leave_give_their_slots_back():
+    """Every exchange releases its concurrency slot however it ends: with room for two requests, four clients that
+    leave mid-stream must not stop the next requests from being served inline."""
+    slow, fast = start_sim("vllm", "demo", tokens_per_second=10), start_sim("vllm", "demo")
+    handle, path = tempfile.mkstemp(suffix=".yaml")
+    with os.fdopen(handle, "w") as file:
+        file.write(f"""
+backends:
+  slow: {{provider: vllm, url: "{slow.url}/v1", model: demo}}
+  fast: {{provider: vllm, url: "{fast.url}/v1", model: demo}}
+routes:
+  slow: {{backends: [slow]}}
+  fast: {{backends: [fast]}}
+server:
+  max_concurrent_requests: 2
+  queue_timeout: 1s
+health:
+  interval: 600s
+""")
+    ferry = RunningProcess([FERRY_BIN, "serve", "--config", path, "--host", "127.0.0.1", "--port", "0", "--log-level", "error"])
+    try:
+        for _ in range(4):
+            leave_after_first_event(ferry.url, chat("slow", True, messages=[{"role": "user", "content": "a long answer"}]))
+        time.sleep(0.3)
+        for _ in range(3):
+            result = answer(ferry.url, "/v1/chat/completions", chat("fast"), {})
+            assert result["status"] == 200, result
+        served = inline_counts(httpx.get(ferry.url + "/metrics", timeout=10).text)
+        assert served.get("served", 0) >= 7 and served.get("handed_over", 0) == 0, served
+    finally:
+        assert ferry.stop() == 0
+        slow.stop()
+        fast.stop()
+        os.unlink(path)

@@ -343,3 +343,15 @@ struct InlineChatHandlerStateMachineTests {
         }
     }
 }
+
+extension InlineChatHandler.StateMachine {
+    /// A request part, whichever it is (the handler reads heads first: it strips a forged prior-attempt header and
+    /// asks whether the inline path may serve the request).
+    mutating func received(_ part: HTTPServerRequestPart, inline dialect: GatewayDialect?, allocator: ByteBufferAllocator, now: ContinuousClock.Instant) -> ReceiveAction {
+        switch part {
+        case .head(let head): receivedHead(head, inline: dialect, allocator: allocator, now: now)
+        case .body(var chunk): receivedBody(&chunk)
+        case .end(let trailers): receivedEnd(trailers)
+        }
+    }
+}

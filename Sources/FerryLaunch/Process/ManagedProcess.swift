@@ -273,8 +273,7 @@ public final class ManagedProcess: Service, Sendable {
                     state.lastActivity = .now
                 }
                 let pid = state.withLock(\.pid).map { ", pid \($0)" } ?? ""
-                let waited = ContinuousClock.now - started
-                let elapsed = "\(((Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18) * 10).rounded() / 10) s"
+                let elapsed = "\(((ContinuousClock.now - started).seconds * 10).rounded() / 10) s"
                 logger.info("ready: \(spec.model.map { "\($0) " } ?? "")on port \(port)\(pid), \(elapsed) after its start", metadata: ["backend": "\(name)"])
                 return nil
             }

@@ -51,21 +51,13 @@ enum HealthProbe {
     private static func within<Value: Sendable>(
         _ limit: Duration, what: String, backend: BackendClient, _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw FerryError(
-                    code: .timeout, message: "The health probe got no answer for \(what) within \(limit)",
-                    location: backend.location(what.hasPrefix("/") ? what : "", model: nil),
-                    hint: "the server accepts connections but does not answer: it may be stuck (a first CUDA-graph compile, a deadlock); check its logs"
-                )
-            }
-            return value
+        guard let value = try await firstOrNil(operation, before: { try await Task.sleep(for: limit) }) else {
+            throw FerryError(
+                code: .timeout, message: "The health probe got no answer for \(what) within \(limit)",
+                location: backend.location(what.hasPrefix("/") ? what : "", model: nil),
+                hint: "the server accepts connections but does not answer: it may be stuck (a first CUDA-graph compile, a deadlock); check its logs"
+            )
         }
+        return value
     }
 }

@@ -168,15 +168,6 @@ extension InlineChatHandler {
             }
         }
 
-        /// A request part, whichever it is (a replayed one).
-        mutating func received(_ part: HTTPServerRequestPart, inline dialect: GatewayDialect?, allocator: ByteBufferAllocator, now: ContinuousClock.Instant) -> ReceiveAction {
-            switch part {
-            case .head(let head): receivedHead(head, inline: dialect, allocator: allocator, now: now)
-            case .body(var chunk): receivedBody(&chunk)
-            case .end(let trailers): receivedEnd(trailers)
-            }
-        }
-
         // MARK: Serving
 
         /// The request of the last ``ReceiveAction/serve(_:)`` is in flight as `exchange`.

@@ -64,7 +64,7 @@ struct DoctorCommand: AsyncParsableCommand {
         guard configuration.backends.contains(where: { $0.launch != nil }) else { return await doctor.examine(configuration.backends) }
         let launched: ConfiguredRouter
         do {
-            launched = try await ConfiguredRouter.load(file: options.config)
+            launched = try await ConfiguredRouter.make(configuration)
         } catch {
             // The embedded engine could not be installed, or a launched backend not made: say so for each of them.
             let message = (error as? ValidationError)?.message ?? "\(error)"

@@ -26,6 +26,11 @@ struct ConfiguredRouter {
         } catch {
             throw ValidationError(error.description)
         }
+        return try await make(configuration, superviseProcesses: superviseProcesses)
+    }
+
+    /// The same from a configuration already loaded (`ferry doctor` loads it first to see what it launches).
+    static func make(_ configuration: FerryConfiguration, superviseProcesses: Bool = true) async throws -> ConfiguredRouter {
         try await prepareEngine(for: configuration)
         var settings = ProviderHTTPClient.Configuration()
         settings.connectTimeout = configuration.connectTimeout

@@ -3,7 +3,7 @@
 # between minutes; an instruction count of one binary moves by ±0.5 %). Each Ferry binary runs under valgrind's
 # callgrind in front of the same nginx mock as run.sh; per case, a warm-up, counters zeroed, wrk -c4 for DURATION
 # seconds, then the instructions since the zero divided by the answers wrk got. Cases: chat (OpenAI client, whole
-# answer), stream (50-chunk SSE stream), ollama (Ollama client, whole answer from the OpenAI-shaped upstream).
+# answer), stream (50-chunk SSE stream), ollama (Ollama client, whole answer read from the 50-chunk stream).
 #
 # Usage: Benchmarks/gateway-overhead/callgrind.sh FERRY_BIN [FERRY_BIN …]   (release builds; DURATION=10 WARMUP=4)
 # Prints a table: binary, case, answers, instructions per answer. Needs valgrind, nginx and wrk (apt-get).

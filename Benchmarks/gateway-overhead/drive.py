@@ -99,7 +99,7 @@ if has_litellm:
     stream_targets.append(("litellm", litellm + "/v1/chat/completions", "stream.lua", "litellm"))
 cases.append(("stream (50 chunks)", 16, stream_targets))
 cases.append(("ollama client → openai backend", 16, [
-    ("ferry (OpenAI API)", ferry + "/v1/chat/completions", "chat.lua", "ferry"),
+    ("ferry (OpenAI API, stream)", ferry + "/v1/chat/completions", "stream.lua", "ferry"),
     ("ferry (Ollama API)", ferry + "/api/chat", "ollama.lua", "ferry"),
 ]))
 

@@ -123,7 +123,8 @@ bodies = {
     "chat-direct": {"model": MODEL, "messages": question, "max_tokens": 64},
     "stream": {"model": "bench-stream", "messages": question, "max_tokens": 64, "stream": True},
     "stream-direct": {"model": MODEL, "messages": question, "max_tokens": 64, "stream": True},
-    "ollama": {"model": "bench", "messages": question, "stream": False, "options": {"num_predict": 64}},
+    # Ferry reads an Ollama client's whole answer from the backend's stream (its durations split at the first token).
+    "ollama": {"model": "bench-stream", "messages": question, "stream": False, "options": {"num_predict": 64}},
 }
 for name, body in bodies.items():
     (folder / f"{name}.lua").write_text(

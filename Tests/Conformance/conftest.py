@@ -62,9 +62,9 @@ class RunningProcess:
         return self.process.returncode
 
 
-def start_sim(dialect, *models, extra=(), tokens_per_second=0):
+def start_sim(dialect, *models, extra=(), tokens_per_second=0, ttft="0"):
     args = [FERRY_BIN, "sim", "--dialect", dialect, "--host", "127.0.0.1", "--port", "0",
-            "--ttft", "0", "--tokens-per-second", str(tokens_per_second), "--log-level", "warning"]
+            "--ttft", ttft, "--tokens-per-second", str(tokens_per_second), "--log-level", "warning"]
     for model in models:
         args += ["--model", model]
     return RunningProcess(args + list(extra))

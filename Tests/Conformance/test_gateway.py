@@ -294,3 +294,34 @@ def test_deadlines_hold_for_each_request_on_a_kept_alive_connection():
         assert ferry.stop() == 0
         vllm.stop()
         olla.stop()
+
+
+def test_ollama_durations_show_the_backends_speed():
+    """Ollama clients divide eval_count by eval_duration for tokens per second: through Ferry that rate is the
+    backend's, for whole and streamed answers of /api/chat and /api/generate, over every backend dialect."""
+    speed, ttft = 40, "300ms"
+    vllm = start_sim("vllm", "demo", tokens_per_second=speed, ttft=ttft)
+    olla = start_sim("ollama", "qwen2.5:1.5b", tokens_per_second=speed, ttft=ttft)
+    gem = start_sim("gemini", "gemini-2.0-flash", tokens_per_second=speed, ttft=ttft)
+    ferry = start_gateway(vllm.url, olla.url, gemini_url=gem.url)
+    try:
+        client = ollama.Client(host=ferry.url, timeout=30)
+        options = {"num_predict": 12}
+        for route in ("on-vllm", "on-ollama", "on-gemini"):
+            for stream in (False, True):
+                chat = client.chat(model=route, messages=[{"role": "user", "content": "Tell me about ferries"}], options=options, stream=stream)
+                generated = client.generate(model=route, prompt="Tell me about ferries", options=options, stream=stream)
+                for endpoint, answer in (("chat", chat), ("generate", generated)):
+                    last = list(answer)[-1] if stream else answer
+                    where = f"{endpoint} on {route}, stream={stream}"
+                    assert last.done and last.eval_count > 1, where
+                    rate = last.eval_count / (last.eval_duration / 1e9)
+                    # The first token ends prompt evaluation, so eval_duration spans eval_count - 1 intervals.
+                    assert 0.7 * speed <= rate <= 1.6 * speed, f"{where}: {rate:.1f} tokens/s, the backend makes {speed}"
+                    assert 0.25e9 <= last.prompt_eval_duration <= 1.5e9, f"{where}: prompt_eval_duration {last.prompt_eval_duration}"
+                    assert last.load_duration == 0, where
+                    assert last.total_duration >= last.prompt_eval_duration + last.eval_duration, where
+    finally:
+        assert ferry.stop() == 0
+        for sim in (vllm, olla, gem):
+            sim.stop()

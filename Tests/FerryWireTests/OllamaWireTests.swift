@@ -96,4 +96,18 @@ struct OllamaWireTests {
         #expect(OllamaModelName.normalized("hf.co/org/model:Q4") == "hf.co/org/model:Q4")
         #expect(OllamaModelName.matches("qwen2.5:latest", "qwen2.5"))
     }
+
+    @Test("durations split at the first token; a reported load time comes out of prompt evaluation")
+    func timingsSplitAtTheFirstToken() {
+        let begun = ContinuousClock.now
+        let first = begun + .milliseconds(300), end = begun + .milliseconds(800)
+        let plain = OllamaTimings(begun: begun, firstToken: first, end: end)
+        #expect(plain == OllamaTimings(total: 800_000_000, load: 0, promptEval: 300_000_000, eval: 500_000_000))
+        let loaded = OllamaTimings(begun: begun, firstToken: first, end: end, load: .milliseconds(100))
+        #expect(loaded == OllamaTimings(total: 800_000_000, load: 100_000_000, promptEval: 200_000_000, eval: 500_000_000))
+        let overstated = OllamaTimings(begun: begun, firstToken: first, end: end, load: .seconds(5))
+        #expect(overstated.load == 300_000_000 && overstated.promptEval == 0, "a load longer than the wait is cut to it")
+        let noTokens = OllamaTimings(begun: begun, firstToken: nil, end: end)
+        #expect(noTokens.promptEval == 800_000_000 && noTokens.eval == 0)
+    }
 }

@@ -48,7 +48,7 @@ struct StreamSplittingTests {
         #expect(call.index == 0 && call.name == "get_weather")
         #expect(call.arguments == #"{"city":"Zürich","days":3}"#)
         #expect(call.id?.hasPrefix("call_0_") == true, "Ollama sends no id: one is synthesised")
-        #expect(events.last == .finish(StreamFinish(reason: .toolCalls, usage: Usage(promptTokens: 26, completionTokens: 12))))
+        #expect(events.last == .finish(StreamFinish(reason: .toolCalls, usage: Usage(promptTokens: 26, completionTokens: 12), loadDuration: .milliseconds(20))), "the backend's load time is kept")
         try assertEverySplit(body, expected: events, decode: { try ollamaEvents($0) })
     }
 

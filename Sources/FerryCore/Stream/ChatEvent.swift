@@ -58,10 +58,13 @@ public struct ToolCallDelta: Sendable, Hashable {
 public struct StreamFinish: Sendable, Hashable {
     public var reason: FinishReason?
     public var usage: Usage?
+    /// The time the backend says it spent loading the model for this answer (Ollama's `load_duration`), when it says.
+    public var loadDuration: Duration?
 
-    public init(reason: FinishReason?, usage: Usage? = nil) {
+    public init(reason: FinishReason?, usage: Usage? = nil, loadDuration: Duration? = nil) {
         self.reason = reason
         self.usage = usage
+        self.loadDuration = loadDuration
     }
 }
 

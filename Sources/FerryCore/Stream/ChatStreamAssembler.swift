@@ -11,6 +11,8 @@ public struct ChatStreamAssembler: Sendable {
     private var text = ""
     private var calls: [Int: PartialCall] = [:]
     private var finish: StreamFinish?
+    /// When the first text or tool-call fragment arrived: the end of prompt evaluation, as a client sees it.
+    public private(set) var firstTokenAt: ContinuousClock.Instant?
 
     private struct PartialCall: Sendable {
         var id: String?
@@ -23,14 +25,19 @@ public struct ChatStreamAssembler: Sendable {
     /// Whether a `finish` event has been seen.
     public var isFinished: Bool { finish != nil }
 
+    /// The model's load time, when the backend reported it in its last event.
+    public var loadDuration: Duration? { finish?.loadDuration }
+
     /// Adds one event. An in-band `.error` is thrown.
     public mutating func consume(_ event: ChatEvent) throws {
         switch event {
         case .start(let value):
             if start == nil { start = value }
         case .textDelta(let piece):
+            if firstTokenAt == nil { firstTokenAt = .now }
             text += piece
         case .toolCallDelta(let delta):
+            if firstTokenAt == nil { firstTokenAt = .now }
             var call = calls[delta.index] ?? PartialCall()
             if let id = delta.id, !id.isEmpty { call.id = id }
             if let name = delta.name, !name.isEmpty { call.name += call.name.isEmpty ? name : "" }

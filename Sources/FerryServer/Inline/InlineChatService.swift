@@ -72,7 +72,8 @@ final class InlineChatService: Sendable {
     /// Starts `request` when it can be served inline: its body reads, a concurrency slot is free, and the backend
     /// picked for its first attempt can be called from `eventLoop`.
     func start(_ request: InlineChatRequest, on eventLoop: any EventLoop) -> Start {
-        guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }) else { return .handOver(request) }
+        guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }),
+              stream || !request.dialect.assemblesWholeAnswers else { return .handOver(request) }
         guard limiter.tryAcquire() else { return .handOver(request) }
         guard let attempt = router.firstAttempt(for: chat) else {
             limiter.release()

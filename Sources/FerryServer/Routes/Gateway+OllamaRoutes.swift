@@ -16,14 +16,19 @@ extension Gateway {
         }
         routes.post("/api/generate") { [self] request, context in
             await serve(.ollama, context) {
-                let timer = OllamaStreamEncoder(kind: .generate)
+                let begun = ContinuousClock.now
                 let wire = try await decode(OllamaGenerateRequest.self, from: request, context: context)
                 var completion = try wire.completionRequest()
                 completion.model = routeName(completion.model)
+                let encoder = OllamaStreamEncoder(kind: .generate)  // made before routing: the durations start here
+                let routed = try await router.routedStreamComplete(completion)
                 if wire.stream ?? true {
-                    return stream(try await router.routedStreamComplete(completion), encoder: OllamaStreamEncoder(kind: .generate), contentType: "application/x-ndjson", context: context)
+                    return stream(routed, encoder: encoder, contentType: "application/x-ndjson", context: context)
                 }
-                return try json(try await router.routedComplete(completion), context: context) { OllamaGenerateResponse($0, timings: timer.measuredTimings()) }
+                // Whole answers too are read from the backend's stream: their durations split at the first token.
+                let (_, assembler) = try await assembled(routed)
+                let timings = OllamaTimings(begun: begun, firstToken: assembler.firstTokenAt, load: assembler.loadDuration)
+                return try json(routed, context: context) { _ in OllamaGenerateResponse(assembler.completionResponse(), timings: timings) }
             }
         }
         routes.post("/api/embed") { [self] request, context in

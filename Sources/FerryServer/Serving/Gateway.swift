@@ -99,20 +99,31 @@ public final class Gateway: Sendable {
     }
 
     /// A chat request in `dialect`, routed — going on from the first attempt the inline path made, if it handed
-    /// one over — and answered whole or streamed, as the client asked.
+    /// one over — and answered whole or streamed, as the client asked. Ollama's whole answers are assembled from the
+    /// backend's stream, so that their durations are split at the first token as Ollama's clients expect.
     func chat(_ dialect: GatewayDialect, _ request: Request, context: GatewayContext) async throws -> Response {
+        let begun = ContinuousClock.now
         let (chat, streams) = try dialect.chatRequest(from: try await body(of: request, context: context), routeName: routeName)
-        let encoder = dialect.streamEncoder(for: chat)
         let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
         if streams {
+            let encoder = dialect.streamEncoder(for: chat)  // made before routing: Ollama's durations start here
             return stream(try await router.routedStreamChat(chat, after: prior), encoder: encoder, contentType: dialect.streamContentType, context: context)
         }
-        let routed = try await router.routedChat(chat, after: prior)
-        var buffer = ByteBuffer()
-        try dialect.write(routed.value, encoder: encoder, into: &buffer)
-        var response = Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
-        Self.addRoutingHeaders(&response.headers, routed, context: context)
-        return response
+        switch dialect {
+        case .openAI:
+            return try json(try await router.routedChat(chat, after: prior), context: context) { OpenAIChatCompletion($0) }
+        case .ollama:
+            let (routed, assembler) = try await assembled(router.routedStreamChat(chat, after: prior))
+            let timings = OllamaTimings(begun: begun, firstToken: assembler.firstTokenAt, load: assembler.loadDuration)
+            return try json(routed, context: context) { _ in try OllamaChatResponse(assembler.response(), timings: timings) }
+        }
+    }
+
+    /// A routed stream read to its end.
+    func assembled(_ routed: RoutedAnswer<ChatEventStream>) async throws -> (RoutedAnswer<ChatEventStream>, ChatStreamAssembler) {
+        var assembler = ChatStreamAssembler()
+        for try await event in routed.value { try assembler.consume(event) }
+        return (routed, assembler)
     }
 
     /// Runs `body`; any error becomes a response in the client's dialect.

@@ -17,7 +17,7 @@ extension GatewayDialect {
         }
     }
 
-    /// The encoder of a streamed answer; for Ollama it also times the whole answer (from when it is made).
+    /// The encoder of a streamed answer; for Ollama it also times the answer (from when it is made).
     func streamEncoder(for request: ChatRequest) -> any ChatEventEncoder {
         switch self {
         case .openAI: OpenAIStreamEncoder(kind: .chat, includeUsage: request.includeUsage)
@@ -25,21 +25,14 @@ extension GatewayDialect {
         }
     }
 
+    /// Whether a whole answer is read from the backend's stream (Ollama: its durations split at the first token),
+    /// so the routes, not the inline path, answer it.
+    var assemblesWholeAnswers: Bool { self == .ollama }
+
     var streamContentType: String {
         switch self {
         case .openAI: "text/event-stream"
         case .ollama: "application/x-ndjson"
-        }
-    }
-
-    /// Writes a whole answer; `encoder` is the one made when the request was read (Ollama's timings).
-    func write(_ answer: ChatResponse, encoder: any ChatEventEncoder, into buffer: inout ByteBuffer) throws {
-        switch self {
-        case .openAI:
-            try WireJSON.encode(OpenAIChatCompletion(answer), into: &buffer)
-        case .ollama:
-            let timings = (encoder as? OllamaStreamEncoder)?.measuredTimings()
-            try WireJSON.encode(try OllamaChatResponse(answer, timings: timings ?? OllamaStreamEncoder(kind: .chat).measuredTimings()), into: &buffer)
         }
     }
 }

@@ -52,7 +52,7 @@ extension SimServer {
             ))
         }
         router.post("/api/chat") { request, context -> Response in
-            let timer = OllamaStreamEncoder(kind: .chat)
+            let begun = ContinuousClock.now
             return try await serveGeneration(
                 request, context: context, body: OllamaChatRequest.self,
                 plan: { wire in
@@ -63,11 +63,11 @@ extension SimServer {
                 },
                 contentType: "application/x-ndjson",
                 malformed: "{\"model\": \"broken\", \"message\": {\n",
-                whole: { try json(OllamaChatResponse($0.response(), timings: timer.measuredTimings())) }
+                whole: { try json(OllamaChatResponse($0.response(), timings: OllamaTimings(begun: begun, firstToken: $0.firstTokenAt))) }
             )
         }
         router.post("/api/generate") { request, context -> Response in
-            let timer = OllamaStreamEncoder(kind: .generate)
+            let begun = ContinuousClock.now
             return try await serveGeneration(
                 request, context: context, body: OllamaGenerateRequest.self,
                 plan: { wire in
@@ -78,7 +78,7 @@ extension SimServer {
                 },
                 contentType: "application/x-ndjson",
                 malformed: "{\"model\": \"broken\", \"response\": \n",
-                whole: { try json(OllamaGenerateResponse($0.completionResponse(), timings: timer.measuredTimings())) }
+                whole: { try json(OllamaGenerateResponse($0.completionResponse(), timings: OllamaTimings(begun: begun, firstToken: $0.firstTokenAt))) }
             )
         }
         router.post("/api/embed") { request, context -> Response in

@@ -44,7 +44,7 @@ public struct OllamaStreamDecoder: Sendable {
             if chunk.done == true {
                 isEnded = true
                 let reason = OllamaFormat.finishReason(chunk.doneReason, calledTools: nextToolIndex > 0)
-                try emit(.finish(StreamFinish(reason: reason, usage: chunk.usage ?? Usage(promptTokens: 0, completionTokens: 0))))
+                try emit(.finish(StreamFinish(reason: reason, usage: chunk.usage ?? Usage(promptTokens: 0, completionTokens: 0), loadDuration: chunk.loadDuration.flatMap { $0 > 0 ? .nanoseconds($0) : nil })))
             }
         case .generate:
             let chunk = try WireJSON.decode(OllamaGenerateResponse.self, from: line, location: location)
@@ -54,7 +54,7 @@ public struct OllamaStreamDecoder: Sendable {
             if chunk.done == true {
                 isEnded = true
                 let reason = OllamaFormat.finishReason(chunk.doneReason, calledTools: false)
-                try emit(.finish(StreamFinish(reason: reason, usage: chunk.usage ?? Usage(promptTokens: 0, completionTokens: 0))))
+                try emit(.finish(StreamFinish(reason: reason, usage: chunk.usage ?? Usage(promptTokens: 0, completionTokens: 0), loadDuration: chunk.loadDuration.flatMap { $0 > 0 ? .nanoseconds($0) : nil })))
             }
         }
     }

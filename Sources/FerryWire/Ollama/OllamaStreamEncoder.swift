@@ -5,7 +5,7 @@ import NIOCore
 ///
 /// Tool-call fragments (from an OpenAI-dialect backend) are collected by index and written whole, in one line
 /// before the `done` line, as Ollama does. Durations in the final line are measured from the encoder's creation
-/// (nanoseconds); `load_duration` is 0.
+/// and split at the first token (``OllamaTimings``); `load_duration` is the backend's, when it reports one.
 ///
 /// ```swift
 /// var encoder = OllamaStreamEncoder(kind: .chat)
@@ -42,7 +42,7 @@ public struct OllamaStreamEncoder: Sendable {
             call.arguments += delta.arguments
             calls[delta.index] = call
         case .finish(let finish):
-            let timings = measuredTimings()
+            let timings = OllamaTimings(begun: begun, firstToken: firstToken, load: finish.loadDuration)
             switch kind {
             case .chat:
                 if !calls.isEmpty {
@@ -66,16 +66,6 @@ public struct OllamaStreamEncoder: Sendable {
         case .error(let error):
             try write(OllamaErrorBody(error: error.description), into: &buffer)
         }
-    }
-
-    /// Timings from the encoder's creation to now, split at the first token.
-    public func measuredTimings() -> OllamaTimings {
-        let now = ContinuousClock.now
-        let first = firstToken ?? now
-        return OllamaTimings(
-            total: (now - begun).nanoseconds, load: 0,
-            promptEval: (first - begun).nanoseconds, eval: (now - first).nanoseconds
-        )
     }
 
     private func write<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {

@@ -1,5 +1,14 @@
+import FerryCore
 
 /// Timings of an Ollama answer, in nanoseconds.
+///
+/// Ferry measures them as a client sees the answer: prompt evaluation from the request to the first token (less
+/// the load time, when the backend reports one), evaluation from the first token to the last.
+///
+/// ```swift
+/// let timings = OllamaTimings(begun: begun, firstToken: assembler.firstTokenAt, load: assembler.loadDuration)
+/// let tokensPerSecond = Double(evalCount) / (Double(timings.eval) / 1e9)
+/// ```
 public struct OllamaTimings: Sendable, Hashable {
     public var total: Int64
     public var load: Int64
@@ -11,5 +20,15 @@ public struct OllamaTimings: Sendable, Hashable {
         self.load = load
         self.promptEval = promptEval
         self.eval = eval
+    }
+
+    /// Timings measured from `begun` to `end`, split at the first token (at `end` when there was none).
+    public init(begun: ContinuousClock.Instant, firstToken: ContinuousClock.Instant?, end: ContinuousClock.Instant = .now, load: Duration? = nil) {
+        let first = firstToken ?? end
+        let loaded = min(load ?? .zero, first - begun)
+        self.init(
+            total: (end - begun).nanoseconds, load: loaded.nanoseconds,
+            promptEval: (first - begun - loaded).nanoseconds, eval: (end - first).nanoseconds
+        )
     }
 }

@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FerryDoctor", targets: ["FerryDoctor"]),
         .library(name: "FerryBench", targets: ["FerryBench"]),
         .library(name: "FerryLaunch", targets: ["FerryLaunch"]),
+        .library(name: "FerryRAG", targets: ["FerryRAG"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
     dependencies: [
@@ -38,6 +39,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.1.1"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -87,6 +92,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        // Documents in, passages out: extraction (text, Markdown, HTML, PDF, DOCX, JSON), structure-following chunks,
+        // embeddings through any LanguageModel or the embedded e5 library, stores (SQLite + FTS5), hybrid retrieval.
+        .target(
+            name: "FerryRAG",
+            dependencies: [
+                "FerryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SWXMLHash", package: "SWXMLHash"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strict
         ),
@@ -158,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryBench", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRouter", "FerryServer", "FerrySim",
+                "FerryBench", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryServer", "FerrySim",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -226,6 +247,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "FerryBenchTests", dependencies: ["FerryBench", "FerryCore"], swiftSettings: strict),
+        .testTarget(
+            name: "FerryRAGTests",
+            dependencies: ["FerryRAG", "FerryCore", "ZIPFoundation"],
+            resources: [.copy("Documents")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FerryDoctorTests",
             dependencies: ["FerryDoctor", "FerryConfig", "FerryLaunch", "FerryProviders", "FerrySim", .product(name: "Logging", package: "swift-log")],

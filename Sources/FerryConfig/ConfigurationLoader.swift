@@ -105,6 +105,8 @@ public enum ConfigurationLoader {
         }
         let inlineChat = try values.bool("gateway.inline_chat") ?? true
         note("gateway.inline_chat", String(inlineChat))
+        let rag = try ragSettings(values: values, environment: environment, routes: routes)
+        note("rag.embedding.route", values.string("rag.embedding.route"))
         return FerryConfiguration(
             backends: backends, routes: routes, host: host, port: port,
             apiKeys: apiKeys,
@@ -118,8 +120,29 @@ public enum ConfigurationLoader {
             connectTimeout: try values.duration("http.connect_timeout") ?? .seconds(5),
             maxConnectionsPerHost: try values.int("http.max_connections_per_host", in: 1...100_000) ?? 1024,
             dnsRefreshInterval: try values.duration("dns.refresh_interval") ?? .seconds(30),
+            rag: rag,
             provenance: provenance.map { (key: $0.0, value: $0.1, source: $0.2) }
         )
+    }
+
+    static func ragSettings(values: ConfigurationValues, environment: [String: String], routes: [FerryConfiguration.RouteSpec]) throws(FerryError) -> RAGSettings {
+        var settings = RAGSettings(dataDirectory: FerryDataDirectory.resolve(environment: environment))
+        let threads = try values.int("rag.embedding.threads", in: 1...256)
+        switch values.string("rag.embedding.route") {
+        case nil, "": settings.embedding = .embedded(threads: threads)
+        case "none": settings.embedding = .none
+        case let route?:
+            guard routes.contains(where: { $0.name == route || $0.aliases.contains(route) }) else {
+                throw values.invalid("rag.embedding.route", route, accepted: "a route name (\(routes.map(\.name).joined(separator: ", "))), or none for lexical search only; leave it unset for the embedded model")
+            }
+            let roles = try values.choice("rag.embedding.roles", Dictionary(uniqueKeysWithValues: RAGSettings.Roles.allCases.map { ($0.rawValue, $0) })) ?? .none
+            settings.embedding = .route(route, roles: roles)
+        }
+        settings.chunkTokens = try values.int("rag.chunk_tokens", in: 32...8192) ?? settings.chunkTokens
+        settings.chunkOverlap = try values.int("rag.chunk_overlap", in: 0...4096) ?? settings.chunkOverlap
+        settings.maxFileMegabytes = try values.int("rag.max_file_mb", in: 1...4096) ?? settings.maxFileMegabytes
+        settings.allowServerPaths = try values.bool("rag.allow_server_paths") ?? false
+        return settings
     }
 
     static let providerKinds: [String: FerryConfiguration.ProviderKind] = Dictionary(uniqueKeysWithValues: FerryConfiguration.ProviderKind.allCases.map { ($0.rawValue, $0) })

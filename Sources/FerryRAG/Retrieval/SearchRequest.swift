@@ -1,0 +1,23 @@
+/// A search: the query, where, how many, how.
+///
+/// ```swift
+/// let request = SearchRequest(query: "beard regulations", collection: "manuals", topK: 5, mode: .hybrid)
+/// ```
+public struct SearchRequest: Sendable, Hashable {
+    public var query: String
+    public var collection: String
+    public var topK: Int
+    public var mode: SearchMode
+    public var filters: SearchFilters
+    /// Maximal marginal relevance: 1 is pure relevance, lower trades some for diversity (nil: off).
+    public var mmrLambda: Double?
+
+    public init(query: String, collection: String = CollectionInfo.defaultName, topK: Int = 5, mode: SearchMode = .hybrid, filters: SearchFilters = SearchFilters(), mmrLambda: Double? = nil) {
+        self.query = query
+        self.collection = collection
+        self.topK = topK
+        self.mode = mode
+        self.filters = filters
+        self.mmrLambda = mmrLambda
+    }
+}

@@ -249,7 +249,7 @@ let package = Package(
         .testTarget(name: "FerryBenchTests", dependencies: ["FerryBench", "FerryCore"], swiftSettings: strict),
         .testTarget(
             name: "FerryRAGTests",
-            dependencies: ["FerryRAG", "FerryCore", "ZIPFoundation"],
+            dependencies: ["FerryRAG", "FerryCore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Documents")],
             swiftSettings: strict
         ),

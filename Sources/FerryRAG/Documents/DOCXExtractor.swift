@@ -79,12 +79,13 @@ public struct DOCXExtractor: DocumentExtractor {
 
     private static func builtInLevel(_ style: String) -> Int? {
         let lowered = style.lowercased().replacingOccurrences(of: " ", with: "")
-        if lowered == "title" { return 1 }
+        if lowered == "title" { return 0 }
         guard lowered.hasPrefix("heading"), let level = Int(lowered.dropFirst("heading".count)), (1...9).contains(level) else { return nil }
         return level
     }
 
-    /// Style id → heading level, from styles named "heading N" / "Title" or with an outline level.
+    /// Style id → heading level, from styles named "heading N" / "Title" (level 0, above every heading) or with an
+    /// outline level.
     static func headingStyles(_ xml: Data) -> [String: Int] {
         var levels: [String: Int] = [:]
         let styles = XMLHash.config { $0.shouldProcessNamespaces = false }.parse(xml)

@@ -15,9 +15,18 @@ struct HTMLReader {
     private(set) var title: String?
     private(set) var sections = SectionedBlocks()
 
+    /// Whether the page has a `<main>`: then only what is inside it is the page's content.
+    private let mainOnly: Bool
+    private var mainDepth = 0
+
     init(bytes: [UInt8]) {
         self.bytes = bytes
+        let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+        mainOnly = lowered.contains("<main>") || lowered.contains("<main ")
     }
+
+    /// Whether text read now belongs to the content.
+    private var keeps: Bool { dropDepth == 0 && (!mainOnly || mainDepth > 0) }
 
     /// Elements whose content is never text: dropped with everything inside.
     private static let droppedElements: Set<String> = [
@@ -33,8 +42,10 @@ struct HTMLReader {
     private static let voidElements: Set<String> = [
         "br", "img", "hr", "meta", "link", "input", "wbr", "source", "area", "base", "col", "embed", "param", "track", "keygen",
     ]
+    /// Elements whose classes describe the page's state (`sidebar-visible`), never chrome themselves.
+    private static let containers: Set<String> = ["html", "body", "main", "article"]
     /// Words in a class or id that mark the page's chrome.
-    private static let chromeWords: Set<String> = ["nav", "navbar", "navigation", "sidebar", "breadcrumb", "breadcrumbs", "menu", "cookie", "cookies", "footer", "toc", "skip-link", "share", "social"]
+    private static let chromeWords: Set<String> = ["nav", "navbar", "navigation", "sidebar", "breadcrumb", "breadcrumbs", "menu", "cookie", "cookies", "footer", "toc", "skip-link", "share", "social", "popup", "modal"]
 
     mutating func run() {
         while index < bytes.count {
@@ -43,7 +54,7 @@ struct HTMLReader {
             } else {
                 let start = index
                 while index < bytes.count, bytes[index] != UInt8(ascii: "<") { index += 1 }
-                if dropDepth == 0 { text.append(contentsOf: bytes[start..<index]) }
+                if keeps { text.append(contentsOf: bytes[start..<index]) }
             }
         }
         endBlock()
@@ -66,7 +77,7 @@ struct HTMLReader {
         while cursor < bytes.count, Self.isNameByte(bytes[cursor]) { cursor += 1 }
         guard cursor > nameStart, Self.isLetter(bytes[nameStart]) else {
             // Not a tag: a literal "<".
-            if dropDepth == 0 { text.append(bytes[index]) }
+            if keeps { text.append(bytes[index]) }
             index += 1
             return
         }
@@ -91,13 +102,13 @@ struct HTMLReader {
             return
         }
         if Self.voidElements.contains(name) || selfClosing {
-            if dropDepth == 0 {
+            if keeps {
                 if name == "br" { text.append(UInt8(ascii: "\n")) }
                 if name == "hr" { endBlock() }
             }
             return
         }
-        let drops = dropDepth > 0 || Self.droppedElements.contains(name) || (name == "header" && articleDepth == 0) || Self.isHidden(attributes)
+        let drops = dropDepth > 0 || Self.droppedElements.contains(name) || (name == "header" && articleDepth == 0) || (!Self.containers.contains(name) && Self.isHidden(attributes))
         if Self.autoClosing(name), let top = open.last?.name, top == name || (name == "li" && top == "li") || (["td", "th"].contains(name) && ["td", "th"].contains(top)) {
             close(top)
         }
@@ -108,6 +119,10 @@ struct HTMLReader {
             return
         }
         if name == "article" || name == "main" { articleDepth += 1 }
+        if name == "main" {
+            endBlock()
+            mainDepth += 1
+        }
         if name == "pre" { preDepth += 1 }
         if let level = Self.headingLevel(name) {
             endBlock()
@@ -131,6 +146,10 @@ struct HTMLReader {
                 continue
             }
             if element.name == "article" || element.name == "main" { articleDepth -= 1 }
+            if element.name == "main" {
+                endBlock()
+                mainDepth -= 1
+            }
             if element.name == "pre" { preDepth -= 1 }
             if let level = Self.headingLevel(element.name), headingLevel == level {
                 let heading = HTMLEntities.decode(String(decoding: text, as: UTF8.self))

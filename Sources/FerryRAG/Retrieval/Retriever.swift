@@ -69,7 +69,7 @@ public struct Retriever: Sendable {
         switch mode {
         case .lexical: ranked = lexical
         case .vector: ranked = vector
-        case .hybrid: ranked = fuse([lexical, vector])
+        case .hybrid: ranked = Self.fuse([lexical, vector], constant: fusionConstant)
         }
         if let lambda = request.mmrLambda, ranked.count > request.topK {
             ranked = try await diversify(ranked, query: queryVector, lambda: lambda, count: request.topK)
@@ -100,13 +100,13 @@ public struct Retriever: Sendable {
     }
 
     /// Reciprocal-rank fusion: each list adds 1 / (k + rank) for each row it holds.
-    func fuse(_ lists: [[(row: Int64, score: Double)]]) -> [(row: Int64, score: Double)] {
+    static func fuse(_ lists: [[(row: Int64, score: Double)]], constant: Double) -> [(row: Int64, score: Double)] {
         var fused: [Int64: Double] = [:]
         var order: [Int64] = []
         for list in lists {
             for (rank, item) in list.enumerated() {
                 if fused[item.row] == nil { order.append(item.row) }
-                fused[item.row, default: 0] += 1 / (fusionConstant + Double(rank + 1))
+                fused[item.row, default: 0] += 1 / (constant + Double(rank + 1))
             }
         }
         return order.map { ($0, fused[$0]!) }.sorted { $0.score > $1.score }

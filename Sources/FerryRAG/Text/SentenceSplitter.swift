@@ -8,7 +8,7 @@
 public enum SentenceSplitter {
     private static let enders: Set<Unicode.Scalar> = [".", "!", "?", "…", "\u{061F}", "\u{06D4}", "\u{3002}", "\u{FF01}", "\u{FF1F}"]
     private static let closers: Set<Unicode.Scalar> = ["\"", "'", ")", "]", "»", "”", "’", "\u{00BB}"]
-    private static let abbreviations: Set<String> = ["e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "prof", "st", "vs", "no", "fig", "art", "sec", "p", "pp", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "inc", "ltd", "co"]
+    private static let abbreviations: Set<String> = ["e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "prof", "st", "vs", "no", "fig", "art", "sec", "p", "pp", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "a.m", "p.m", "inc", "ltd", "co"]
 
     /// Scalar ranges of the sentences of `text` (end exclusive), whitespace between them left out.
     public static func sentences(_ text: String) -> [Range<Int>] {

@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -144,11 +145,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The gateway: OpenAI and Ollama APIs in front of the router.
+        // The gateway: OpenAI and Ollama APIs in front of the router, and the documents API over FerryRAG.
         .target(
             name: "FerryServer",
             dependencies: [
-                "FerryCore", "FerryWire", "FerryRouter", "FerryProviders",
+                "FerryCore", "FerryWire", "FerryRouter", "FerryProviders", "FerryRAG",
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

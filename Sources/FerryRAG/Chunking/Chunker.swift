@@ -1,4 +1,5 @@
-/// Cuts an ``ExtractedDocument`` into ``Chunk``s that follow its structure: a passage never crosses a section;
+/// Cuts an ``ExtractedDocument`` into ``Chunk``s that follow its structure: a passage never crosses a section or a
+/// page (so its page is where all of it is);
 /// within one, whole paragraphs are packed while they fit the token budget, a longer paragraph is cut between
 /// sentences, and a sentence longer than the budget between words. The next passage of a section starts with the
 /// last sentences of the previous one, up to the overlap.
@@ -91,7 +92,7 @@ public struct Chunker: Sendable {
             while end < units.count, units[end].paragraph == units[index].paragraph { end += 1 }
             let paragraph = units[index..<end]
             let paragraphTokens = paragraph.reduce(0) { $0 + $1.tokens }
-            if let last = current.last, last.section != paragraph.first!.section {
+            if let last = current.last, last.section != paragraph.first!.section || last.page != paragraph.first!.page {
                 emit()
                 current = []
                 tokens = 0

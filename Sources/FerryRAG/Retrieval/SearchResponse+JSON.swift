@@ -18,6 +18,19 @@ extension SearchResponse {
                 case document, section, page, score, text, start, end
                 case chunkID = "chunk_id"
             }
+
+            /// Every field is written, `section` and `page` as null when a passage has none.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(document, forKey: .document)
+                try container.encode(section, forKey: .section)
+                try container.encode(page, forKey: .page)
+                try container.encode(chunkID, forKey: .chunkID)
+                try container.encode(score, forKey: .score)
+                try container.encode(text, forKey: .text)
+                try container.encode(start, forKey: .start)
+                try container.encode(end, forKey: .end)
+            }
         }
 
         public struct Timings: Codable, Sendable, Hashable {

@@ -31,16 +31,20 @@ public final class Gateway: Sendable {
     /// First attempts the inline path handed to the routes.
     let priors = PriorAttempts()
     let apiKeys: Set<String>
+    /// The documents API's store and embedding model; nil: no documents API.
+    public let documents: DocumentService?
 
     public init(
         router: FerryRouter.Router,
         settings: GatewaySettings = GatewaySettings(),
+        documents: DocumentService? = nil,
         metricsText: (@Sendable () -> String)? = nil,
         logger: Logger = Logger(label: "ferry.gateway"),
         metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.router = router
         self.settings = settings
+        self.documents = documents
         self.metricsText = metricsText
         self.logger = logger
         self.metrics = metrics
@@ -52,13 +56,14 @@ public final class Gateway: Sendable {
         let routes = Hummingbird.Router(context: GatewayContext.self)
         if !settings.corsOrigins.isEmpty {
             let origin: CORSMiddleware<GatewayContext>.AllowOrigin = settings.corsOrigins.contains("*") ? .all : .custom(settings.corsOrigins[0])
-            routes.add(middleware: CORSMiddleware(allowOrigin: origin, allowHeaders: [.contentType, .authorization], allowMethods: [.get, .post, .head, .options]))
+            routes.add(middleware: CORSMiddleware(allowOrigin: origin, allowHeaders: [.contentType, .authorization], allowMethods: [.get, .post, .delete, .head, .options]))
         }
         if !settings.apiKeys.isEmpty { routes.add(middleware: APIKeyMiddleware(keys: apiKeys)) }
         routes.add(middleware: ConcurrencyLimitMiddleware(limiter: limiter, queueTimeout: settings.queueTimeout))
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
         addOperationsRoutes(to: routes)
+        if let documents { addDocumentRoutes(to: routes, documents: documents) }
         return routes
     }
 

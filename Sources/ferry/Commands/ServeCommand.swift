@@ -3,6 +3,7 @@ import FerryConfig
 import FerryCore
 import FerryLaunch
 import FerryProviders
+import FerryRAG
 import FerryRouter
 import FerryServer
 import Foundation
@@ -51,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let http = setup.http
         let router = setup.router
         let logger = Logger(label: "ferry.serve")
+        let documents = try Self.documentService(configuration, router: router)
         let gateway = Gateway(
             router: router,
             settings: GatewaySettings(
@@ -58,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
                 queueTimeout: configuration.queueTimeout, corsOrigins: configuration.corsOrigins,
                 inlineChat: configuration.inlineChat
             ),
+            documents: documents,
             metricsText: { registry.emitToString() },
             logger: logger
         )
@@ -65,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = gateway.makeApplication(host: host, port: configuration.port) { port in
             let shown = host.contains(":") ? "[\(host)]" : host
             ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Ollama API at /api)")
+            ConsoleLogging.say("  documents: /api/documents, /api/search (store \(configuration.rag.storePath))")
             for route in router.routes {
                 ConsoleLogging.say("  route \(route.name)\(route.aliases.isEmpty ? "" : " (also \(route.aliases.joined(separator: ", ")))"): \(route.backends.map(\.name).joined(separator: " → ")), \(route.strategy.rawValue)")
             }
@@ -94,5 +98,30 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("port \(configuration.port) on \(host) is already in use: stop what listens there, or choose another with --port (0 picks a free one)")
         }
         try await http.shutdown()
+    }
+
+    /// The documents API over the data folder's store, with the configured embedding model (the embedded one is
+    /// loaded — and installed, once — on the first request that needs it).
+    static func documentService(_ configuration: FerryConfiguration, router: FerryRouter.Router) throws -> DocumentService {
+        let settings = configuration.rag
+        let store: SQLiteRAGStore
+        do {
+            store = try SQLiteRAGStore(path: settings.storePath)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let embedder: @Sendable () async throws -> (any Embedder)?
+        switch settings.embedding {
+        case .none: embedder = { nil }
+        case .embedded(let threads): embedder = { try await RAGSetup.embeddedModel(threads: threads) }
+        case .route(let route, let roles):
+            let model = LanguageModelEmbedder(model: router, name: route, roles: RAGSetup.roles(roles))
+            embedder = { model }
+        }
+        return DocumentService(
+            store: store, reader: DocumentReader(maxBytes: settings.maxFileMegabytes << 20),
+            chunking: ChunkingOptions(maxTokens: settings.chunkTokens, overlapTokens: settings.chunkOverlap),
+            allowServerPaths: settings.allowServerPaths, embedder: embedder
+        )
     }
 }

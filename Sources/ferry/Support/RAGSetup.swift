@@ -47,12 +47,15 @@ struct RAGSetup {
             }
         case .route(let route, let roles):
             let router = try await ConfiguredRouter.make(configuration)
-            let mapped: LanguageModelEmbedder.Roles = switch roles {
-            case .none: .none
-            case .inputType: .inputType
-            case .e5: .prefixes(query: "query: ", passage: "passage: ")
-            }
-            return RAGSetup(settings: settings, store: store, embedder: LanguageModelEmbedder(model: router.router, name: route, roles: mapped), noEmbedderReason: nil, router: router)
+            return RAGSetup(settings: settings, store: store, embedder: LanguageModelEmbedder(model: router.router, name: route, roles: Self.roles(roles)), noEmbedderReason: nil, router: router)
+        }
+    }
+
+    static func roles(_ roles: RAGSettings.Roles) -> LanguageModelEmbedder.Roles {
+        switch roles {
+        case .none: .none
+        case .inputType: .inputType
+        case .e5: .prefixes(query: "query: ", passage: "passage: ")
         }
     }
 

@@ -182,7 +182,9 @@ let package = Package(
             name: "ferry",
             dependencies: [
                 "FerryBench", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryServer", "FerrySim",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

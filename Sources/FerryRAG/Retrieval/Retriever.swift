@@ -13,13 +13,15 @@ import Foundation
 public struct Retriever: Sendable {
     public let store: any RAGStore
     public let embedder: (any Embedder)?
-    private let cache = VectorIndexCache()
+    private let cache: VectorIndexCache
     /// The rank constant of reciprocal-rank fusion.
     public var fusionConstant: Double = 60
 
-    public init(store: any RAGStore, embedder: (any Embedder)?) {
+    /// `cache`: the vector indexes, to share between retrievers of one store (a new one builds them again).
+    public init(store: any RAGStore, embedder: (any Embedder)?, cache: VectorIndexCache = VectorIndexCache()) {
         self.store = store
         self.embedder = embedder
+        self.cache = cache
     }
 
     public func search(_ request: SearchRequest) async throws -> SearchResponse {
@@ -34,7 +36,7 @@ public struct Retriever: Sendable {
         }
         var mode = request.mode
         var notice: String?
-        if mode != .lexical {
+        if mode != .lexical, request.queryVector == nil {
             if collection.embeddingModel == nil {
                 notice = "lexical search only: the collection `\(collection.name)` has no vectors (it was ingested without an embedding model)"
                 mode = .lexical
@@ -48,8 +50,8 @@ public struct Retriever: Sendable {
 
         let clock = ContinuousClock()
         var embedTime = Duration.zero
-        var queryVector: [Float]?
-        if mode != .lexical, let embedder {
+        var queryVector = request.queryVector.map(VectorCodec.normalized)
+        if mode != .lexical, queryVector == nil, let embedder {
             let begun = clock.now
             queryVector = try await embedder.embed([request.query], as: .query).first.map(VectorCodec.normalized)
             embedTime = clock.now - begun

@@ -1,8 +1,10 @@
 /// The in-memory vector index of each collection, rebuilt when the store's version of the collection moves on
-/// (another process ingested, say). Concurrent searches share one build.
-actor VectorIndexCache {
+/// (another process ingested, say). Concurrent searches share one build; retrievers of one store share one cache.
+public actor VectorIndexCache {
     private var indexes: [String: VectorIndex] = [:]
     private var building: [String: Task<VectorIndex, any Error>] = [:]
+
+    public init() {}
 
     func index(of collection: String, store: any RAGStore) async throws -> VectorIndex {
         let version = try await store.version(of: collection)

@@ -16,6 +16,8 @@ public final class DocumentService: Sendable {
     /// Whether `POST /api/documents {"path": …}` may read files and folders on the server (`rag.allow_server_paths`).
     public let allowServerPaths: Bool
     private let embedder: LazyEmbedder
+    /// The collections' vector indexes, kept across requests.
+    private let indexes = VectorIndexCache()
 
     public init(store: any RAGStore, reader: DocumentReader = DocumentReader(), chunking: ChunkingOptions = ChunkingOptions(), allowServerPaths: Bool = false, embedder: @escaping @Sendable () async throws -> (any Embedder)?, logger: Logger = Logger(label: "ferry.documents")) {
         self.store = store
@@ -31,7 +33,7 @@ public final class DocumentService: Sendable {
     }
 
     func retriever() async -> Retriever {
-        Retriever(store: store, embedder: await currentEmbedder())
+        Retriever(store: store, embedder: await currentEmbedder(), cache: indexes)
     }
 
     func ingestor() async -> Ingestor {

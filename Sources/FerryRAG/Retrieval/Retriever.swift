@@ -31,7 +31,7 @@ public struct Retriever: Sendable {
         guard (1...1000).contains(request.topK) else {
             throw FerryError.invalidRequest("must be between 1 and 1000, got \(request.topK)", field: "top_k")
         }
-        guard let collection = try await store.collection(request.collection) else {
+        guard let collection = try await store.descriptor(of: request.collection) else {
             throw RAGError.noCollection(request.collection, known: try await store.collections().map(\.name))
         }
         var mode = request.mode
@@ -58,15 +58,14 @@ public struct Retriever: Sendable {
         }
         let begun = clock.now
         let pool = max(request.topK * 5, 50)
-        var lexical: [(row: Int64, score: Double)] = []
+        // The lexical and the vector search run at once (SQLite's reader and the in-memory index).
+        async let lexicalResults = mode == .vector ? [] : store.lexicalSearch(QueryTerms.terms(request.query), in: collection.name, filters: request.filters, limit: pool)
         var vector: [(row: Int64, score: Double)] = []
-        let allowed = try await store.rows(in: collection.name, matching: request.filters)
-        if mode != .vector {
-            lexical = try await store.lexicalSearch(QueryTerms.terms(request.query), in: collection.name, filters: request.filters, limit: pool)
-        }
         if let queryVector {
-            vector = try await vectorSearch(queryVector, collection: collection.name, count: mode == .vector ? max(request.topK * 2, 20) : pool, allowed: allowed)
+            let allowed = try await store.rows(in: collection.name, matching: request.filters)
+            vector = try await vectorSearch(queryVector, collection: collection, count: mode == .vector ? max(request.topK * 2, 20) : pool, allowed: allowed)
         }
+        let lexical = try await lexicalResults
         var ranked: [(row: Int64, score: Double)]
         switch mode {
         case .lexical: ranked = lexical
@@ -88,8 +87,8 @@ public struct Retriever: Sendable {
     }
 
     /// Nearest chunks by cosine: candidates from the in-memory index, rescored exactly with the stored vectors.
-    func vectorSearch(_ query: [Float], collection: String, count: Int, allowed: Set<Int64>?) async throws -> [(row: Int64, score: Double)] {
-        let index = try await cache.index(of: collection, store: store)
+    func vectorSearch(_ query: [Float], collection: CollectionDescriptor, count: Int, allowed: Set<Int64>?) async throws -> [(row: Int64, score: Double)] {
+        let index = try await cache.index(of: collection.name, version: collection.version, store: store)
         let candidates = index.candidates(for: query, count: max(count * 2, 40), allowed: allowed)
         let exact = try await store.vectors(rows: candidates.map { index.rows[$0.position] })
         var scored = candidates.map { candidate -> (row: Int64, score: Double) in

@@ -19,21 +19,33 @@ public struct VectorIndex: Sendable {
     static let bitScanThreshold = 4096
 
     public init(version: Int64, rows: [Int64], vectors: [[Float]]) {
+        let dimensions = vectors.first?.count ?? 0
+        self.init(version: version, rows: rows, dimensions: dimensions, flat: vectors.flatMap { $0.count == dimensions ? $0 : [Float](repeating: 0, count: dimensions) })
+    }
+
+    /// From the vectors one after another in `flat` (`dimensions` floats each, one per row).
+    public init(version: Int64, rows: [Int64], dimensions: Int, flat: [Float]) {
+        precondition(flat.count == rows.count * dimensions, "one vector of \(dimensions) floats per row")
         self.version = version
         self.rows = rows
-        let dimensions = vectors.first?.count ?? 0
         self.dimensions = dimensions
         let words = (dimensions + 63) / 64
         self.words = words
         var bits = [UInt64](repeating: 0, count: rows.count * words)
         var codes = [Int8](repeating: 0, count: rows.count * dimensions)
         var scales = [Float](repeating: 0, count: rows.count)
-        for (position, vector) in vectors.enumerated() where vector.count == dimensions {
-            let (code, scale) = Self.quantize(vector)
-            scales[position] = scale
-            codes.replaceSubrange(position * dimensions..<(position + 1) * dimensions, with: code)
-            for (index, value) in vector.enumerated() where value > 0 {
-                bits[position * words + index / 64] |= 1 << UInt64(index % 64)
+        flat.withUnsafeBufferPointer { flat in
+            for position in 0..<rows.count {
+                let vector = UnsafeBufferPointer(rebasing: flat[position * dimensions..<(position + 1) * dimensions])
+                var largest: Float = 0
+                for value in vector { largest = max(largest, abs(value)) }
+                guard largest > 0 else { continue }
+                let scale = largest / 127
+                scales[position] = scale
+                for (index, value) in vector.enumerated() {
+                    codes[position * dimensions + index] = Int8((value / scale).rounded())
+                    if value > 0 { bits[position * words + index / 64] |= 1 << UInt64(index % 64) }
+                }
             }
         }
         self.bits = bits

@@ -6,16 +6,15 @@ public actor VectorIndexCache {
 
     public init() {}
 
-    func index(of collection: String, store: any RAGStore) async throws -> VectorIndex {
-        let version = try await store.version(of: collection)
+    func index(of collection: String, version: Int64, store: any RAGStore) async throws -> VectorIndex {
         if let index = indexes[collection], index.version == version { return index }
         if let task = building[collection] {
             let index = try await task.value
             if index.version == version { return index }
         }
         let task = Task {
-            let (version, rows, vectors) = try await store.allVectors(in: collection)
-            return VectorIndex(version: version, rows: rows, vectors: vectors)
+            let (version, rows, dimensions, vectors) = try await store.allVectors(in: collection)
+            return VectorIndex(version: version, rows: rows, dimensions: dimensions, flat: vectors)
         }
         building[collection] = task
         defer { building[collection] = nil }

@@ -7,6 +7,8 @@ import FerryCore
 public protocol RAGStore: Sendable {
     func collections() async throws -> [CollectionInfo]
     func collection(_ name: String) async throws -> CollectionInfo?
+    /// The collection's model and version, without counts (what each search reads); nil when there is none.
+    func descriptor(of collection: String) async throws -> CollectionDescriptor?
     /// Deletes a collection and everything in it; false when there was none.
     func deleteCollection(_ name: String) async throws -> Bool
     /// Records the collection's embedding model (the first one it is written with); a collection made with another
@@ -22,10 +24,9 @@ public protocol RAGStore: Sendable {
 
     /// Vectors already stored for these chunk ids in the collection (so unchanged chunks are not embedded again).
     func vectors(forChunkIDs ids: [String], in collection: String) async throws -> [String: [Float]]
-    /// The collection's version (bumped by every write), 0 when there is none.
-    func version(of collection: String) async throws -> Int64
-    /// Every chunk's vector in the collection, for an in-memory index, with the collection's version.
-    func allVectors(in collection: String) async throws -> (version: Int64, rows: [Int64], vectors: [[Float]])
+    /// Every chunk's vector in the collection, for an in-memory index: row ids, and the vectors one after another
+    /// in one array (`dimensions` floats each), with the collection's version.
+    func allVectors(in collection: String) async throws -> (version: Int64, rows: [Int64], dimensions: Int, vectors: [Float])
     /// The vectors of these chunks (row ids), for exact rescoring.
     func vectors(rows: [Int64]) async throws -> [Int64: [Float]]
     /// Row ids of the collection's chunks matching `filters` (nil: no filter).

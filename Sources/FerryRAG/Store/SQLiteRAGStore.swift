@@ -215,25 +215,41 @@ public final class SQLiteRAGStore: RAGStore {
         }
     }
 
-    public func allVectors(in collection: String) async throws -> (version: Int64, rows: [Int64], vectors: [[Float]]) {
+    public func allVectors(in collection: String) async throws -> (version: Int64, rows: [Int64], dimensions: Int, vectors: [Float]) {
         try await pool.read { db in
             let version = try Int64.fetchOne(db, sql: "SELECT version FROM collections WHERE name = ?", arguments: [collection]) ?? 0
             var rows: [Int64] = []
-            var vectors: [[Float]] = []
+            var vectors: [Float] = []
+            var dimensions = 0
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT k.id, k.embedding FROM chunks k JOIN documents d ON d.id = k.document_id
                 WHERE d.collection = ? AND k.embedding IS NOT NULL ORDER BY k.id
                 """, arguments: [collection])
             while let row = try cursor.next() {
+                let data: Data = row["embedding"]
+                let count = data.count / 4
+                if dimensions == 0 {
+                    dimensions = count
+                    let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks k JOIN documents d ON d.id = k.document_id WHERE d.collection = ? AND k.embedding IS NOT NULL", arguments: [collection]) ?? 0
+                    vectors.reserveCapacity(total * dimensions)
+                    rows.reserveCapacity(total)
+                }
+                guard count == dimensions else { continue }
                 rows.append(row["id"])
-                vectors.append(VectorCodec.vector(row["embedding"]))
+                data.withUnsafeBytes { raw in
+                    for index in 0..<count { vectors.append(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))) }
+                }
             }
-            return (version, rows, vectors)
+            return (version, rows, dimensions, vectors)
         }
     }
 
-    public func version(of collection: String) async throws -> Int64 {
-        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM collections WHERE name = ?", arguments: [collection]) ?? 0 }
+    public func descriptor(of collection: String) async throws -> CollectionDescriptor? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, embedding_model, dimensions, version FROM collections WHERE name = ?", arguments: [collection]).map { row in
+                CollectionDescriptor(name: row["name"], embeddingModel: row["embedding_model"], dimensions: row["dimensions"], version: row["version"])
+            }
+        }
     }
 
     public func vectors(rows: [Int64]) async throws -> [Int64: [Float]] {

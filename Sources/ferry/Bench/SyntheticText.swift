@@ -39,8 +39,9 @@ struct SyntheticText {
         }.joined(separator: "\n\n")
     }
 
-    /// A query: three to six words, as users type them.
+    /// A query: three to six content words, as users type them — drawn evenly from below the 100 commonest words,
+    /// which play the part of the function words a stopword list takes out of real queries.
     mutating func query() -> String {
-        (0..<Int(3 + random.next() % 4)).map { _ in word() }.joined(separator: " ")
+        (0..<Int(3 + random.next() % 4)).map { _ in vocabulary[100 + Int(random.next() % UInt64(vocabulary.count - 100))] }.joined(separator: " ")
     }
 }

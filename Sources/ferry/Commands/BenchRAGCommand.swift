@@ -87,13 +87,24 @@ struct BenchRAGCommand: AsyncParsableCommand {
 
         if !skipEmbedding {
             let embedder = try await RAGSetup.embeddedModel(threads: nil)
-            let passages = (0..<256).map { _ in words.sentences(5) }
-            _ = try await embedder.embed(Array(passages.prefix(8)), as: .passage)
-            let start = ContinuousClock.now
-            _ = try await embedder.embed(passages, as: .passage)
-            report.embeddingsPerSecond = Double(passages.count) / (ContinuousClock.now - start).seconds
-            report.embeddingModel = embedder.modelName
-            say("embedded model: \(String(format: "%.1f", report.embeddingsPerSecond!)) embeddings/s (\(passages.count) passages of ~5 sentences, batches of 32)")
+            let counter = embedder.tokenCounter ?? EstimatedTokenCounter()
+            // Real prose (this repository's documentation) cut as ingest cuts it: whole passages, and single sentences.
+            let prose = Self.prose()
+            let passages = try await Chunker(counter: counter).chunks(of: ExtractedDocument(format: .markdown, title: nil, blocks: prose.map { TextBlock($0) })).map(\.indexedText)
+            let sentences = prose.flatMap { paragraph in SentenceSplitter.sentences(paragraph).map { String(String.UnicodeScalarView(Array(paragraph.unicodeScalars)[$0])) } }
+            for (label, texts) in [("passages", Array(passages.prefix(64))), ("sentences", Array(sentences.prefix(256)))] where !texts.isEmpty {
+                _ = try await embedder.embed(Array(texts.prefix(4)), as: .passage)
+                let tokens = try await counter.count(texts).reduce(0, +)
+                let start = ContinuousClock.now
+                _ = try await embedder.embed(texts, as: .passage)
+                let seconds = (ContinuousClock.now - start).seconds
+                let rate = Double(texts.count) / seconds
+                if label == "passages" {
+                    report.embeddingsPerSecond = rate
+                    report.embeddingModel = embedder.modelName
+                }
+                say("embedded model, \(label): \(String(format: "%.1f", rate)) embeddings/s, \(String(format: "%.0f", Double(tokens) / seconds)) tokens/s (\(texts.count) texts of \(tokens / texts.count) tokens on average)")
+            }
         }
 
         for size in sizes {
@@ -170,6 +181,20 @@ struct BenchRAGCommand: AsyncParsableCommand {
 
     private func say(_ line: String) {
         if json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { ConsoleLogging.say(line) }
+    }
+
+    /// Paragraphs of real prose: the repository's documents when run from its root, else the synthetic text's.
+    static func prose() -> [String] {
+        var paragraphs: [String] = []
+        for file in ["README.md", "docs/ARCHITECTURE.md", "docs/PERFORMANCE.md"] {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
+            paragraphs += text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0.count > 200 && !$0.hasPrefix("```") && !$0.hasPrefix("|") }
+        }
+        if paragraphs.isEmpty {
+            var words = SyntheticText(seed: 9)
+            paragraphs = (0..<64).map { _ in words.sentences(6) }
+        }
+        return paragraphs
     }
 
     /// This process's resident memory (VmRSS), in megabytes.

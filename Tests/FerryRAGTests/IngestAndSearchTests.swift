@@ -155,4 +155,22 @@ struct IngestAndSearchTests {
         }
         #expect(try await library.store.collection("default")?.documents == 63)
     }
+
+    @Test("maximal marginal relevance trades a duplicate for a different passage")
+    func mmr() async throws {
+        let library = try Library()
+        defer { library.remove() }
+        let sources: [IngestSource] = [
+            .upload(name: "a.txt", data: Data("The ferry timetable lists departures every hour from the pier.".utf8)),
+            .upload(name: "b.txt", data: Data("The ferry timetable lists departures every hour from the pier!".utf8)),
+            .upload(name: "c.txt", data: Data("Ferry departures from the pier: the timetable, every hour.".utf8)),
+            .upload(name: "d.txt", data: Data("Ferry tickets cost five euros at the pier kiosk.".utf8)),
+        ]
+        _ = try await library.ingest(IngestOptions(collection: "mmr"), sources: sources)
+        let retriever = Retriever(store: library.store, embedder: library.embedder)
+        let plain = try await retriever.search(SearchRequest(query: "ferry timetable departures pier", collection: "mmr", topK: 2, mode: .vector))
+        #expect(Set(plain.results.map(\.chunk.document)).isSubset(of: ["a.txt", "b.txt", "c.txt"]), "the near-duplicates rank first")
+        let diverse = try await retriever.search(SearchRequest(query: "ferry timetable departures pier", collection: "mmr", topK: 2, mode: .vector, mmrLambda: 0.3))
+        #expect(diverse.results.map(\.chunk.document).contains("d.txt"), "\(diverse.results.map(\.chunk.document))")
+    }
 }

@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -103,6 +104,7 @@ let package = Package(
             dependencies: [
                 "FerryCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SWXMLHash", package: "SWXMLHash"),
@@ -253,7 +255,12 @@ let package = Package(
         .testTarget(name: "FerryBenchTests", dependencies: ["FerryBench", "FerryCore"], swiftSettings: strict),
         .testTarget(
             name: "FerryRAGTests",
-            dependencies: ["FerryRAG", "FerryCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "FerryRAG", "FerryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             resources: [.copy("Documents")],
             swiftSettings: strict
         ),

@@ -107,6 +107,7 @@ public enum ConfigurationLoader {
         note("gateway.inline_chat", String(inlineChat))
         let rag = try ragSettings(values: values, environment: environment, routes: routes)
         note("rag.embedding.route", values.string("rag.embedding.route"))
+        if rag.postgresURL != nil { provenance.append(("rag.postgres.url", rag.storeDescription, values.source(of: "rag.postgres.url"))) }
         return FerryConfiguration(
             backends: backends, routes: routes, host: host, port: port,
             apiKeys: apiKeys,
@@ -142,6 +143,12 @@ public enum ConfigurationLoader {
         settings.chunkOverlap = try values.int("rag.chunk_overlap", in: 0...4096) ?? settings.chunkOverlap
         settings.maxFileMegabytes = try values.int("rag.max_file_mb", in: 1...4096) ?? settings.maxFileMegabytes
         settings.allowServerPaths = try values.bool("rag.allow_server_paths") ?? false
+        if let url = values.string("rag.postgres.url"), !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw values.invalid("rag.postgres.url", url, accepted: "postgres://USER:PASSWORD@HOST:5432/DATABASE")
+            }
+            settings.postgresURL = url
+        }
         return settings
     }
 

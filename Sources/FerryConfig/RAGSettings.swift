@@ -12,6 +12,8 @@ import Foundation
 ///   chunk_overlap: 32
 ///   max_file_mb: 64
 ///   allow_server_paths: false    # POST /api/documents {"path": …} reads files on the server when true
+///   postgres:
+///     url: postgres://ferry:secret@db:5432/ferry   # a store shared by several instances (default: SQLite)
 /// ```
 public struct RAGSettings: Sendable, Hashable {
     public enum Embedding: Sendable, Hashable {
@@ -36,9 +38,18 @@ public struct RAGSettings: Sendable, Hashable {
     public var chunkOverlap: Int
     public var maxFileMegabytes: Int
     public var allowServerPaths: Bool
+    /// A PostgreSQL database for the store (`rag.postgres.url`); nil: the SQLite file in the data folder.
+    public var postgresURL: String?
 
     /// The SQLite file of the document store.
     public var storePath: String { dataDirectory.appendingPathComponent("rag.sqlite").path }
+
+    /// Where the store is, as shown to users (no password).
+    public var storeDescription: String {
+        guard let postgresURL, var parts = URLComponents(string: postgresURL) else { return storePath }
+        if parts.password != nil { parts.password = "••••" }
+        return parts.string ?? "PostgreSQL"
+    }
 
     public init(dataDirectory: URL = FerryDataDirectory.resolve(), embedding: Embedding = .embedded(threads: nil), chunkTokens: Int = 256, chunkOverlap: Int = 32, maxFileMegabytes: Int = 64, allowServerPaths: Bool = false) {
         self.dataDirectory = dataDirectory

@@ -5,16 +5,25 @@ import GRDB
 import Synchronization
 import Testing
 
-@Suite("Ingest and search on the SQLite store")
+@Suite("Ingest and search, on SQLite and on PostgreSQL")
 struct IngestAndSearchTests {
     struct Library {
         let folder: URL
-        let store: SQLiteRAGStore
+        let store: any RAGStore
+        let database: TestDatabase?
         let embedder = HashingEmbedder()
 
-        init() throws {
+        init(_ kind: StoreKind) async throws {
             folder = try Fixtures.folder()
-            store = try SQLiteRAGStore(path: folder.appendingPathComponent("data/rag.sqlite").path)
+            switch kind {
+            case .sqlite:
+                store = try SQLiteRAGStore(path: folder.appendingPathComponent("data/rag.sqlite").path)
+                database = nil
+            case .postgres:
+                let database = try await TestDatabase.create()
+                store = try await PostgresRAGStore(url: database.url)
+                self.database = database
+            }
             let docs = folder.appendingPathComponent("docs")
             try FileManager.default.createDirectory(at: docs.appendingPathComponent("arabic"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: docs.appendingPathComponent(".git"), withIntermediateDirectories: true)
@@ -32,13 +41,21 @@ struct IngestAndSearchTests {
             try await Ingestor(store: store, embedder: embedder ?? self.embedder).ingest(sources ?? [.path(docs)], options: options)
         }
 
-        func remove() { try? FileManager.default.removeItem(at: folder) }
+        func remove() async {
+            try? FileManager.default.removeItem(at: folder)
+            (store as? PostgresRAGStore)?.shutdown()
+            await database?.drop()
+        }
     }
 
-    @Test("a folder is ingested recursively; unreadable files are skipped with the reason; hidden ones are left out")
-    func ingestFolder() async throws {
-        let library = try Library()
-        defer { library.remove() }
+    @Test("a folder is ingested recursively; unreadable files are skipped with the reason; hidden ones are left out", arguments: StoreKind.available)
+    func ingestFolder(_ kind: StoreKind) async throws {
+        let library = try await Library(kind)
+        do { try await ingestFolder(library) } catch { await library.remove(); throw error }
+        await library.remove()
+    }
+
+    private func ingestFolder(_ library: Library) async throws {
         let summary = try await library.ingest()
         #expect(Set(summary.added) == Set(["guide.md", "safety.txt", "arabic/rules.md"].map { library.docs + "/" + $0 }))
         #expect(Set(summary.skipped.map { ($0.path as NSString).lastPathComponent }) == ["map.png", "empty.txt"])
@@ -48,10 +65,14 @@ struct IngestAndSearchTests {
         #expect(collection.documents == 3 && collection.chunks == 4 && collection.embeddingModel == "test-hashing" && collection.dimensions == 64)
     }
 
-    @Test("lexical, vector and hybrid search find the passage, with its document, section and offsets; Arabic matches across forms")
-    func search() async throws {
-        let library = try Library()
-        defer { library.remove() }
+    @Test("lexical, vector and hybrid search find the passage, with its document, section and offsets; Arabic matches across forms", arguments: StoreKind.available)
+    func search(_ kind: StoreKind) async throws {
+        let library = try await Library(kind)
+        do { try await search(library) } catch { await library.remove(); throw error }
+        await library.remove()
+    }
+
+    private func search(_ library: Library) async throws {
         _ = try await library.ingest()
         let retriever = Retriever(store: library.store, embedder: library.embedder)
         for mode in SearchMode.allCases {
@@ -76,10 +97,14 @@ struct IngestAndSearchTests {
         #expect((object["timings"] as? [String: Any])?.keys.sorted() == ["embed_ms", "search_ms"])
     }
 
-    @Test("re-ingesting: unchanged files are skipped, a changed file re-embeds only its changed passages, --sync removes gone files")
-    func reingest() async throws {
-        let library = try Library()
-        defer { library.remove() }
+    @Test("re-ingesting: unchanged files are skipped, a changed file re-embeds only its changed passages, --sync removes gone files", arguments: StoreKind.available)
+    func reingest(_ kind: StoreKind) async throws {
+        let library = try await Library(kind)
+        do { try await reingest(library) } catch { await library.remove(); throw error }
+        await library.remove()
+    }
+
+    private func reingest(_ library: Library) async throws {
         _ = try await library.ingest()
         let before = library.embedder.embedded.withLock { $0 }
         let again = try await library.ingest()
@@ -93,14 +118,20 @@ struct IngestAndSearchTests {
         #expect(library.embedder.embedded.withLock { $0 } == before + 1)
         let collection = try #require(try await library.store.collection("default"))
         #expect(collection.documents == 2 && collection.chunks == 3)
-        let fts = try await library.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks_fts") }
-        #expect(fts == 3, "the lexical index follows the chunks")
+        if let sqlite = library.store as? SQLiteRAGStore {
+            let fts = try await sqlite.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks_fts") }
+            #expect(fts == 3, "the lexical index follows the chunks")
+        }
     }
 
-    @Test("a collection remembers its embedding model: another one is a clear error; without any, search is lexical and says so")
-    func models() async throws {
-        let library = try Library()
-        defer { library.remove() }
+    @Test("a collection remembers its embedding model: another one is a clear error; without any, search is lexical and says so", arguments: StoreKind.available)
+    func models(_ kind: StoreKind) async throws {
+        let library = try await Library(kind)
+        do { try await models(library) } catch { await library.remove(); throw error }
+        await library.remove()
+    }
+
+    private func models(_ library: Library) async throws {
         _ = try await library.ingest()
         await #expect(throws: FerryError.self) { _ = try await library.ingest(embedder: HashingEmbedder(name: "other-model")) }
         do {
@@ -121,10 +152,14 @@ struct IngestAndSearchTests {
         await #expect(throws: FerryError.self) { _ = try await Retriever(store: library.store, embedder: nil).search(SearchRequest(query: "x", collection: "missing")) }
     }
 
-    @Test("standard-input-like and uploaded sources are stored under their names; collections can be deleted")
-    func uploadsAndCollections() async throws {
-        let library = try Library()
-        defer { library.remove() }
+    @Test("standard-input-like and uploaded sources are stored under their names; collections can be deleted", arguments: StoreKind.available)
+    func uploadsAndCollections(_ kind: StoreKind) async throws {
+        let library = try await Library(kind)
+        do { try await uploadsAndCollections(library) } catch { await library.remove(); throw error }
+        await library.remove()
+    }
+
+    private func uploadsAndCollections(_ library: Library) async throws {
         let summary = try await library.ingest(IngestOptions(collection: "uploads", metadata: ["team": "crew"]), sources: [.upload(name: "notes.md", data: Data("# Notes\n\nThe crew meets at dawn.".utf8))])
         #expect(summary.added == ["notes.md"])
         let found = try await Retriever(store: library.store, embedder: library.embedder).search(SearchRequest(query: "crew dawn", collection: "uploads", filters: SearchFilters(metadata: ["team": "crew"])))
@@ -136,10 +171,14 @@ struct IngestAndSearchTests {
         #expect(try await library.store.deleteCollection("uploads") == false)
     }
 
-    @Test("an ingest and searches running at once both succeed")
-    func concurrent() async throws {
-        let library = try Library()
-        defer { library.remove() }
+    @Test("an ingest and searches running at once both succeed", arguments: StoreKind.available)
+    func concurrent(_ kind: StoreKind) async throws {
+        let library = try await Library(kind)
+        do { try await concurrent(library) } catch { await library.remove(); throw error }
+        await library.remove()
+    }
+
+    private func concurrent(_ library: Library) async throws {
         _ = try await library.ingest()
         let many = (0..<60).map { IngestSource.upload(name: "doc\($0).txt", data: Data("Document \($0) about ferries and piers number \($0).".utf8)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -156,10 +195,14 @@ struct IngestAndSearchTests {
         #expect(try await library.store.collection("default")?.documents == 63)
     }
 
-    @Test("maximal marginal relevance trades a duplicate for a different passage")
-    func mmr() async throws {
-        let library = try Library()
-        defer { library.remove() }
+    @Test("maximal marginal relevance trades a duplicate for a different passage", arguments: StoreKind.available)
+    func mmr(_ kind: StoreKind) async throws {
+        let library = try await Library(kind)
+        do { try await mmr(library) } catch { await library.remove(); throw error }
+        await library.remove()
+    }
+
+    private func mmr(_ library: Library) async throws {
         let sources: [IngestSource] = [
             .upload(name: "a.txt", data: Data("The ferry timetable lists departures every hour from the pier.".utf8)),
             .upload(name: "b.txt", data: Data("The ferry timetable lists departures every hour from the pier!".utf8)),
@@ -172,5 +215,12 @@ struct IngestAndSearchTests {
         #expect(Set(plain.results.map(\.chunk.document)).isSubset(of: ["a.txt", "b.txt", "c.txt"]), "the near-duplicates rank first")
         let diverse = try await retriever.search(SearchRequest(query: "ferry timetable departures pier", collection: "mmr", topK: 2, mode: .vector, mmrLambda: 0.3))
         #expect(diverse.results.map(\.chunk.document).contains("d.txt"), "\(diverse.results.map(\.chunk.document))")
+    }
+
+    @Test("in CI the store tests run on PostgreSQL too")
+    func postgresInCI() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(TestDatabase.adminURL != nil, ".ci/run starts a PostgreSQL and sets FERRY_TEST_POSTGRES_URL")
+        }
     }
 }

@@ -27,7 +27,7 @@ struct CollectionsCommand: AsyncParsableCommand {
                 return
             }
             if collections.isEmpty {
-                ConsoleLogging.say("No collections in \(setup.settings.storePath) yet: `ferry ingest PATH` makes one.")
+                ConsoleLogging.say("No collections in \(setup.settings.storeDescription) yet: `ferry ingest PATH` makes one.")
                 return
             }
             for collection in collections {

@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let http = setup.http
         let router = setup.router
         let logger = Logger(label: "ferry.serve")
-        let documents = try Self.documentService(configuration, router: router)
+        let documents = try await Self.documentService(configuration, router: router)
         let gateway = Gateway(
             router: router,
             settings: GatewaySettings(
@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = gateway.makeApplication(host: host, port: configuration.port) { port in
             let shown = host.contains(":") ? "[\(host)]" : host
             ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Ollama API at /api)")
-            ConsoleLogging.say("  documents: /api/documents, /api/search (store \(configuration.rag.storePath))")
+            ConsoleLogging.say("  documents: /api/documents, /api/search (store \(configuration.rag.storeDescription))")
             for route in router.routes {
                 ConsoleLogging.say("  route \(route.name)\(route.aliases.isEmpty ? "" : " (also \(route.aliases.joined(separator: ", ")))"): \(route.backends.map(\.name).joined(separator: " → ")), \(route.strategy.rawValue)")
             }
@@ -102,14 +102,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The documents API over the data folder's store, with the configured embedding model (the embedded one is
     /// loaded — and installed, once — on the first request that needs it).
-    static func documentService(_ configuration: FerryConfiguration, router: FerryRouter.Router) throws -> DocumentService {
+    static func documentService(_ configuration: FerryConfiguration, router: FerryRouter.Router) async throws -> DocumentService {
         let settings = configuration.rag
-        let store: SQLiteRAGStore
-        do {
-            store = try SQLiteRAGStore(path: settings.storePath)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let store = try await RAGSetup.openStore(settings)
         let embedder: @Sendable () async throws -> (any Embedder)?
         switch settings.embedding {
         case .none: embedder = { nil }

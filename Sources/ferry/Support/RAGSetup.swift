@@ -10,7 +10,7 @@ import Foundation
 /// launched backends then run for as long as the command), or none.
 struct RAGSetup {
     let settings: RAGSettings
-    let store: SQLiteRAGStore
+    let store: any RAGStore
     let embedder: (any Embedder)?
     /// Why there is no embedder, when there is none.
     let noEmbedderReason: String?
@@ -28,12 +28,7 @@ struct RAGSetup {
 
     static func make(_ configuration: FerryConfiguration, needEmbedder: Bool = true) async throws -> RAGSetup {
         let settings = configuration.rag
-        let store: SQLiteRAGStore
-        do {
-            store = try SQLiteRAGStore(path: settings.storePath)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let store = try await openStore(settings)
         guard needEmbedder else { return RAGSetup(settings: settings, store: store, embedder: nil, noEmbedderReason: nil, router: nil) }
         switch settings.embedding {
         case .none:
@@ -48,6 +43,16 @@ struct RAGSetup {
         case .route(let route, let roles):
             let router = try await ConfiguredRouter.make(configuration)
             return RAGSetup(settings: settings, store: store, embedder: LanguageModelEmbedder(model: router.router, name: route, roles: Self.roles(roles)), noEmbedderReason: nil, router: router)
+        }
+    }
+
+    /// The configured store: PostgreSQL when `rag.postgres.url` is set, else the data folder's SQLite file.
+    static func openStore(_ settings: RAGSettings) async throws -> any RAGStore {
+        do {
+            if let url = settings.postgresURL { return try await PostgresRAGStore(url: url) }
+            return try SQLiteRAGStore(path: settings.storePath)
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
@@ -77,6 +82,7 @@ struct RAGSetup {
 
     func shutdown() async {
         await router?.shutdown()
+        (store as? PostgresRAGStore)?.shutdown()
     }
 
     /// Runs `body`, then shuts down whatever was started, whether it threw or not.

@@ -26,6 +26,9 @@ public protocol LanguageModel: Sendable {
     func models() async throws -> [ModelInfo]
     /// Probes the backend. Never throws: failures are in the report.
     func health() async -> HealthReport
+    /// The token count of each text by `model`'s own tokenizer, when the backend offers one (llama.cpp's and
+    /// vLLM's `/tokenize`); nil when it does not.
+    func countTokens(_ texts: [String], model: String) async throws -> [Int]?
 }
 
 extension LanguageModel {
@@ -36,4 +39,7 @@ extension LanguageModel {
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
         try await ChatStreamAssembler.assembleCompletion(streamComplete(request))
     }
+
+    /// No tokenizer: nil.
+    public func countTokens(_ texts: [String], model: String) async throws -> [Int]? { nil }
 }

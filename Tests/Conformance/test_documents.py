@@ -181,6 +181,10 @@ def test_routed_embeddings_and_a_killed_ingest(sim, tmp_path):
     summary = json.loads(finished.stdout)
     assert len(summary["unchanged"]) == documents and len(summary["added"]) == 400 - documents
     assert summary["embedding_model"] == "default"
+    # Passages were counted with the backend's tokenizer (FerrySim's /tokenize counts words).
+    with sqlite3.connect(database) as db:
+        for text, tokens in db.execute("SELECT text, tokens FROM chunks LIMIT 20"):
+            assert tokens == len(text.split()), (tokens, text)
     listed = json.loads(ferry("collections", "--json", data_dir=data_dir).stdout)
     assert listed == [{"name": "default", "documents": 400, "chunks": listed[0]["chunks"], "embedding_model": "default", "dimensions": 384}]
 

@@ -32,6 +32,17 @@ struct OpenAICompatibleProviderTests {
         }
     }
 
+    @Test("token counts come from the server's /tokenize (vLLM's shape); flavours without one say nil")
+    func tokenize() async throws {
+        try await withBackend(.instant(dialect: .vllm)) { url, _, http in
+            let vllm = try provider(url, http), openai = try provider(url, http, flavor: .openai)
+            let counts = try await vllm.countTokens(["one two three", "four", ""], model: "demo")
+            #expect(counts == [3, 1, 0])
+            let none = try await openai.countTokens(["one"], model: "demo")
+            #expect(none == nil)
+        }
+    }
+
     @Test("a streamed tool call is reassembled with its arguments")
     func toolCall() async throws {
         try await withBackend(.instant(dialect: .vllm)) { url, _, http in

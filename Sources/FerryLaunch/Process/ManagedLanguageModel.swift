@@ -59,6 +59,7 @@ public final class ManagedLanguageModel: LanguageModel, ServerProcessReporting, 
     public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream { try await trackedStream { try await $0.streamComplete(request) } }
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse { try await tracked { try await $0.embed(request) } }
     public func models() async throws -> [ModelInfo] { try await tracked { try await $0.models() } }
+    public func countTokens(_ texts: [String], model: String) async throws -> [Int]? { try await tracked { try await $0.countTokens(texts, model: model) } }
 
     public var serverProcess: ServerProcessInfo { process.status }
 

@@ -88,6 +88,36 @@ public final class OpenAICompatibleProvider: HTTPLanguageModel {
         try await fetch("/v1/models", as: OpenAIModelList.self).models
     }
 
+    /// Token counts from the server's `/tokenize` (llama.cpp and vLLM; eight texts in flight); nil for the other
+    /// flavours, which have none.
+    public func countTokens(_ texts: [String], model: String) async throws -> [Int]? {
+        guard flavor == .llamacpp || flavor == .vllm else { return nil }
+        var counts = [Int](repeating: 0, count: texts.count)
+        try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            var next = 0
+            func start() {
+                let index = next
+                next += 1
+                group.addTask { (index, try await self.countTokens(texts[index], model: model)) }
+            }
+            while next < min(8, texts.count) { start() }
+            while let (index, count) = try await group.next() {
+                counts[index] = count
+                if next < texts.count { start() }
+            }
+        }
+        return counts
+    }
+
+    private func countTokens(_ text: String, model: String) async throws -> Int {
+        switch flavor {
+        case .vllm:
+            try await call("/tokenize", model: model, answer: VLLMTokenizeResponse.self) { VLLMTokenizeRequest(model: $0, prompt: text) } decode: { answer, _ in answer.count }
+        default:
+            try await call("/tokenize", model: model, answer: LlamaTokenizeResponse.self) { _ in LlamaTokenizeRequest(content: text) } decode: { answer, _ in answer.tokens.count }
+        }
+    }
+
     /// Tries the flavour's health endpoints in order and reports which answered and how fast, with the served
     /// models when the server lists them.
     public func health() async -> HealthReport {

@@ -35,7 +35,8 @@ public struct LanguageModelEmbedder: Embedder {
     }
 
     public var modelName: String { name }
-    public var tokenCounter: (any TokenCounter)? { nil }
+    /// The backend's tokenizer (`/tokenize` of llama.cpp or vLLM) when it has one; the estimate where it has not.
+    public var tokenCounter: (any TokenCounter)? { BackendTokenCounter(model: model, name: name) }
 
     public func embed(_ texts: [String], as type: EmbeddingInputType) async throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }

@@ -87,6 +87,14 @@ public final class Router: LanguageModel {
     public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream { try await routedStreamComplete(request).value }
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse { try await routedEmbed(request).value }
 
+    /// Token counts by the tokenizer of the route's first backend that offers one (and answers); nil when none does.
+    public func countTokens(_ texts: [String], model: String) async throws -> [Int]? {
+        for backend in try route(for: model).backends {
+            if let counts = try? await backend.model.countTokens(texts, model: backend.modelName ?? model) { return counts }
+        }
+        return nil
+    }
+
     // MARK: Answers with how they were routed
 
     /// ``chat(_:)``, with the backend that answered, the attempts it took and the time spent waiting.

@@ -76,61 +76,36 @@ public struct Ingestor: Sendable {
 
         let chunker = Chunker(options: options.chunking, counter: embedder?.tokenCounter ?? EstimatedTokenCounter())
         var state = IngestProgress(files: work.count, filesDone: 0, chunks: 0, embedded: 0, seconds: 0)
-        var group: [Pending] = []
-        var groupChunkCount = 0
         func report(_ current: String?) {
             state.seconds = (ContinuousClock.now - begun).seconds
             state.current = current
             progress(state)
         }
-        for item in work {
-            try Task.checkCancellation()
-            report(item.name)
-            defer { state.filesDone += 1 }
-            let data: Data
-            do {
-                data = try item.load()
-            } catch let unreadable as UnreadableDocument {
-                summary.skipped.append(.init(path: item.name, reason: unreadable.reason))
-                continue
-            } catch {
-                summary.skipped.append(.init(path: item.name, reason: "could not be read: \(error.localizedDescription)"))
-                continue
-            }
-            if item.fromFolder, DocumentFormat(path: item.name) == nil, DocumentReader.format(of: data, name: item.name) != .text {
-                summary.skipped.append(.init(path: item.name, reason: "not a format Ferry reads (text, Markdown, HTML, PDF, DOCX, JSON, JSONL)"))
-                continue
-            }
-            let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-            let stored = try await store.document(in: options.collection, path: item.name)
-            if let stored, !options.force, stored.contentHash == hash, stored.chunking == options.chunking.fingerprint, stored.metadata == options.metadata {
-                summary.unchanged.append(item.name)
-                continue
-            }
-            do {
-                let document = try await reader.read(data, name: item.name)
-                let chunks = try await chunker.chunks(of: document)
-                group.append(Pending(path: item.name, document: document, chunks: chunks, hash: hash, bytes: data.count, replaces: stored != nil))
-                groupChunkCount += chunks.count
-            } catch let unreadable as UnreadableDocument {
-                summary.skipped.append(.init(path: item.name, reason: unreadable.reason))
-                continue
-            }
-            if group.count >= groupFiles || groupChunkCount >= groupChunks {
+        var machine = StateMachine(files: work.count, groupFiles: groupFiles, groupChunks: groupChunks, sync: options.sync)
+        var items = work.makeIterator()
+        var action = machine.start()
+        while true {
+            switch action {
+            case .read:
+                try Task.checkCancellation()
+                guard let item = items.next() else { preconditionFailure("the state machine asked for a file past the last") }
+                report(item.name)
+                let pending = try await read(item, chunker: chunker, options: options, summary: &summary)
+                state.filesDone += 1
+                action = machine.read(pending)
+            case .write(let group):
                 try await write(group, options: options, summary: &summary)
                 state.chunks = summary.chunks
                 state.embedded = summary.embedded
                 report(group.last?.path)
-                group.removeAll()
-                groupChunkCount = 0
+                action = machine.written()
+            case .sync:
+                summary.removed = try await removeGone(paths: paths, seen: Set(work.map(\.name)), collection: options.collection)
+                action = machine.synced()
+            case .finish:
+                break
             }
-        }
-        try await write(group, options: options, summary: &summary)
-        state.chunks = summary.chunks
-        state.embedded = summary.embedded
-
-        if options.sync {
-            summary.removed = try await removeGone(paths: paths, seen: Set(work.map(\.name)), collection: options.collection)
+            if case .finish = action { break }
         }
         summary.seconds = (ContinuousClock.now - begun).seconds
         report(nil)
@@ -140,6 +115,38 @@ public struct Ingestor: Sendable {
             "chunks": "\(summary.chunks)", "embedded": "\(summary.embedded)",
         ])
         return summary
+    }
+
+    /// Reads one file: the document to write, or nil when it is skipped (with the reason in the summary) or unchanged.
+    private func read(_ item: (name: String, load: @Sendable () throws -> Data, fromFolder: Bool), chunker: Chunker, options: IngestOptions, summary: inout IngestSummary) async throws -> Pending? {
+        let data: Data
+        do {
+            data = try item.load()
+        } catch let unreadable as UnreadableDocument {
+            summary.skipped.append(.init(path: item.name, reason: unreadable.reason))
+            return nil
+        } catch {
+            summary.skipped.append(.init(path: item.name, reason: "could not be read: \(error.localizedDescription)"))
+            return nil
+        }
+        if item.fromFolder, DocumentFormat(path: item.name) == nil, DocumentReader.format(of: data, name: item.name) != .text {
+            summary.skipped.append(.init(path: item.name, reason: "not a format Ferry reads (text, Markdown, HTML, PDF, DOCX, JSON, JSONL)"))
+            return nil
+        }
+        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let stored = try await store.document(in: options.collection, path: item.name)
+        if let stored, !options.force, stored.contentHash == hash, stored.chunking == options.chunking.fingerprint, stored.metadata == options.metadata {
+            summary.unchanged.append(item.name)
+            return nil
+        }
+        do {
+            let document = try await reader.read(data, name: item.name)
+            let chunks = try await chunker.chunks(of: document)
+            return Pending(path: item.name, document: document, chunks: chunks, hash: hash, bytes: data.count, replaces: stored != nil)
+        } catch let unreadable as UnreadableDocument {
+            summary.skipped.append(.init(path: item.name, reason: unreadable.reason))
+            return nil
+        }
     }
 
     /// Embeds the group's passages that have no vector yet and writes each document in its own transaction.

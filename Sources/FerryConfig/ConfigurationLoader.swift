@@ -148,6 +148,7 @@ public enum ConfigurationLoader {
                 throw values.invalid("rag.postgres.url", url, accepted: "postgres://USER:PASSWORD@HOST:5432/DATABASE")
             }
             settings.postgresURL = url
+            settings.postgresVectorExtension = try values.bool("rag.postgres.vector_extension") ?? true
         }
         return settings
     }

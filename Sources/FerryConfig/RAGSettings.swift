@@ -14,6 +14,7 @@ import Foundation
 ///   allow_server_paths: false    # POST /api/documents {"path": …} reads files on the server when true
 ///   postgres:
 ///     url: postgres://ferry:secret@db:5432/ferry   # a store shared by several instances (default: SQLite)
+///     vector_extension: true     # pgvector's HNSW index when the server has the extension
 /// ```
 public struct RAGSettings: Sendable, Hashable {
     public enum Embedding: Sendable, Hashable {
@@ -40,6 +41,8 @@ public struct RAGSettings: Sendable, Hashable {
     public var allowServerPaths: Bool
     /// A PostgreSQL database for the store (`rag.postgres.url`); nil: the SQLite file in the data folder.
     public var postgresURL: String?
+    /// Whether the PostgreSQL store uses pgvector when the server has it (`rag.postgres.vector_extension`, default true).
+    public var postgresVectorExtension = true
 
     /// The SQLite file of the document store.
     public var storePath: String { dataDirectory.appendingPathComponent("rag.sqlite").path }

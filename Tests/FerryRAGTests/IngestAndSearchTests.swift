@@ -19,9 +19,11 @@ struct IngestAndSearchTests {
             case .sqlite:
                 store = try SQLiteRAGStore(path: folder.appendingPathComponent("data/rag.sqlite").path)
                 database = nil
-            case .postgres:
+            case .postgres, .pgvector:
                 let database = try await TestDatabase.create()
-                store = try await PostgresRAGStore(url: database.url)
+                let postgres = try await PostgresRAGStore(url: database.url, vectorExtension: kind == .pgvector)
+                #expect(postgres.usesVectorExtension == (kind == .pgvector), "pgvector is used exactly when asked for and present")
+                store = postgres
                 self.database = database
             }
             let docs = folder.appendingPathComponent("docs")

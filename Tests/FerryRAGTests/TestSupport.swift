@@ -49,12 +49,15 @@ enum Fixtures {
     }
 }
 
-/// The stores the shared store tests run on: SQLite always, PostgreSQL when FERRY_TEST_POSTGRES_URL names a server
-/// (`.ci/run` starts one).
+/// The stores the shared store tests run on: SQLite always; PostgreSQL when FERRY_TEST_POSTGRES_URL names a server
+/// (`.ci/run` starts one), without pgvector and — when FERRY_TEST_PGVECTOR=1 says the server has it — with it.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
+    case sqlite, postgres, pgvector
 
-    static var available: [StoreKind] { TestDatabase.adminURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    static var available: [StoreKind] {
+        guard TestDatabase.adminURL != nil else { return [.sqlite] }
+        return ProcessInfo.processInfo.environment["FERRY_TEST_PGVECTOR"] == "1" ? [.sqlite, .postgres, .pgvector] : [.sqlite, .postgres]
+    }
     var testDescription: String { rawValue }
 }
 

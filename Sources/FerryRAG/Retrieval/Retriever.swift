@@ -62,8 +62,13 @@ public struct Retriever: Sendable {
         async let lexicalResults = mode == .vector ? [] : store.lexicalSearch(QueryTerms.terms(request.query), in: collection.name, filters: request.filters, limit: pool)
         var vector: [(row: Int64, score: Double)] = []
         if let queryVector {
-            let allowed = try await store.rows(in: collection.name, matching: request.filters)
-            vector = try await vectorSearch(queryVector, collection: collection, count: mode == .vector ? max(request.topK * 2, 20) : pool, allowed: allowed)
+            let count = mode == .vector ? max(request.topK * 2, 20) : pool
+            if let found = try await store.nearest(queryVector, in: collection, count: count, filters: request.filters) {
+                vector = found
+            } else {
+                let allowed = try await store.rows(in: collection.name, matching: request.filters)
+                vector = try await vectorSearch(queryVector, collection: collection, count: count, allowed: allowed)
+            }
         }
         let lexical = try await lexicalResults
         var ranked: [(row: Int64, score: Double)]

@@ -6,8 +6,9 @@ import PostgresNIO
 /// A store in PostgreSQL, for documents shared by several Ferry instances: the same collections, documents and
 /// chunks as ``SQLiteRAGStore`` (tables `ferry_rag_*`, made on first connection), vectors as float32 `bytea` beside
 /// their chunks, and a `tsvector` of each passage's index form (``TextNormalizer``) under a GIN index for the lexical
-/// search, ranked with `ts_rank_cd`. Vector search uses the same in-memory index as every store (rebuilt when a
-/// collection's version moves, whichever instance wrote).
+/// search, ranked with `ts_rank_cd`. With the pgvector extension, vectors are also a `vector` column under an HNSW
+/// index per dimension count, and vector search runs in the database (``nearest(_:in:count:filters:)``); without it,
+/// in the retriever's in-memory index (rebuilt when a collection's version moves, whichever instance wrote).
 ///
 /// ```swift
 /// let store = try await PostgresRAGStore(url: "postgres://ferry:secret@db:5432/ferry")
@@ -19,10 +20,12 @@ public final class PostgresRAGStore: RAGStore {
     let logger: Logger
     /// Where it connects, without the password (for messages).
     public let location: String
+    /// Whether pgvector is in use (the extension exists, or could be created, and was not declined).
+    public let usesVectorExtension: Bool
 
     /// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require]`) and makes the
-    /// tables when they are missing.
-    public init(url: String, logger: Logger = Logger(label: "ferry.rag.postgres")) async throws {
+    /// tables when they are missing; `vectorExtension`: use pgvector when the server has it.
+    public init(url: String, vectorExtension: Bool = true, logger: Logger = Logger(label: "ferry.rag.postgres")) async throws {
         guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""), let host = parts.host, let user = parts.user else {
             throw FerryError(code: .configuration, message: "`\(Self.redacted(url))` is not a PostgreSQL URL", hint: "write postgres://USER:PASSWORD@HOST:5432/DATABASE")
         }
@@ -35,16 +38,19 @@ public final class PostgresRAGStore: RAGStore {
         var background = logger
         background.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-        self.client = client
-        self.logger = logger
-        self.location = "\(host):\(parts.port ?? 5432)/\(database ?? user)"
-        running = Task { await client.run() }
+        let location = "\(host):\(parts.port ?? 5432)/\(database ?? user)"
+        let running = Task { await client.run() }
         do {
-            try await migrate()
+            try await Self.migrate(client, logger: logger)
+            usesVectorExtension = vectorExtension ? try await Self.prepareVectorExtension(client, logger: logger, location: location) : false
         } catch {
             running.cancel()
             throw FerryError(code: .configuration, message: "Cannot use the PostgreSQL document store at \(location): \(Self.reason(error))", hint: "check rag.postgres.url (user, password, database) and that the server accepts connections from here")
         }
+        self.client = client
+        self.logger = logger
+        self.location = location
+        self.running = running
     }
 
     /// Closes the connections.
@@ -65,7 +71,7 @@ public final class PostgresRAGStore: RAGStore {
         return "\(error)"
     }
 
-    private func migrate() async throws {
+    private static func migrate(_ client: PostgresClient, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
             // Instances starting together make the tables one at a time.
             try await connection.query("SELECT pg_advisory_xact_lock(7461923)", logger: logger)
@@ -90,6 +96,66 @@ public final class PostgresRAGStore: RAGStore {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
         }
+    }
+
+    /// Creates pgvector's extension when it can (a server without it, or a user without the right, is not an
+    /// error: vector search then runs in memory) and the `vector` column.
+    private static func prepareVectorExtension(_ client: PostgresClient, logger: Logger, location: String) async throws -> Bool {
+        var available = false
+        for try await _ in try await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'", logger: logger) { available = true }
+        guard available else {
+            logger.info("pgvector is not installed on the server: vector search runs in Ferry's memory", metadata: ["store": "\(location)"])
+            return false
+        }
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(7461923)", logger: logger)
+                try await connection.query("CREATE EXTENSION IF NOT EXISTS vector", logger: logger)
+                try await connection.query("ALTER TABLE ferry_rag_chunks ADD COLUMN IF NOT EXISTS embedding_v vector", logger: logger)
+            }
+            return true
+        } catch {
+            logger.warning("pgvector could not be enabled: vector search runs in Ferry's memory", metadata: ["store": "\(location)", "reason": "\(Self.reason(error))"])
+            return false
+        }
+    }
+
+    /// The HNSW index of vectors of `dimensions` (a partial index on the cast column: one per size in use).
+    private func ensureVectorIndex(dimensions: Int) async throws {
+        guard usesVectorExtension, (1...16000).contains(dimensions) else { return }
+        try await client.query(PostgresQuery(unsafeSQL: """
+            CREATE INDEX IF NOT EXISTS ferry_rag_chunks_hnsw_\(dimensions) ON ferry_rag_chunks
+            USING hnsw ((embedding_v::vector(\(dimensions))) vector_cosine_ops) WHERE vector_dims(embedding_v) = \(dimensions)
+            """), logger: logger)
+    }
+
+    public func nearest(_ query: [Float], in collection: CollectionDescriptor, count: Int, filters: SearchFilters) async throws -> [(row: Int64, score: Double)]? {
+        guard usesVectorExtension else { return nil }
+        let dimensions = query.count
+        var sql = PostgresSQL()
+        let vector = try sql.bind(Self.vectorLiteral(query))
+        let condition = try documentCondition(collection: collection.name, filters: filters, into: &sql)
+        let limit = try sql.bind(count)
+        sql.text = """
+            SELECT k.id, (1 - (k.embedding_v::vector(\(dimensions)) <=> \(vector)::vector(\(dimensions))))::float8
+            FROM ferry_rag_chunks k JOIN ferry_rag_documents d ON d.id = k.document_id
+            WHERE vector_dims(k.embedding_v) = \(dimensions) AND \(condition)
+            ORDER BY k.embedding_v::vector(\(dimensions)) <=> \(vector)::vector(\(dimensions)) LIMIT \(limit)
+            """
+        let logger = logger
+        let query = sql.query
+        return try await client.withTransaction(logger: logger) { connection in
+            // More candidates per probe, and pgvector ≥ 0.8 scans on when filters leave too few.
+            try await connection.query("SELECT set_config('hnsw.ef_search', '100', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", logger: logger)
+            var found: [(row: Int64, score: Double)] = []
+            for try await (id, score) in try await connection.query(query, logger: logger).decode((Int64, Double).self) { found.append((id, score)) }
+            return found
+        }
+    }
+
+    /// pgvector's text form of a vector: `[0.1,0.2,…]`.
+    static func vectorLiteral(_ vector: [Float]) -> String {
+        "[" + vector.map { $0.isFinite ? String($0) : "0" }.joined(separator: ",") + "]"
     }
 
     // MARK: Collections
@@ -154,6 +220,7 @@ public final class PostgresRAGStore: RAGStore {
         guard let info = try await collection(name) else {
             throw FerryError(code: .configuration, message: "The collection `\(name)` could not be created in \(location)", hint: "check the database user's rights")
         }
+        if let dimensions = info.dimensions { try await ensureVectorIndex(dimensions: dimensions) }
         return info
     }
 
@@ -218,6 +285,7 @@ public final class PostgresRAGStore: RAGStore {
         precondition(document.chunks.count == document.vectors.count, "one vector (or nil) per chunk")
         let metadata = String(decoding: try JSONEncoder().encode(document.metadata), as: UTF8.self)
         let logger = logger
+        let usesVector = usesVectorExtension
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("INSERT INTO ferry_rag_collections(name, created_at) VALUES (\(document.collection), \(Date().timeIntervalSince1970)) ON CONFLICT (name) DO NOTHING", logger: logger)
             try await connection.query("DELETE FROM ferry_rag_documents WHERE collection = \(document.collection) AND path = \(document.path)", logger: logger)
@@ -232,11 +300,19 @@ public final class PostgresRAGStore: RAGStore {
                 let section = chunk.section.joined(separator: SQLiteRAGStore.sectionSeparator)
                 let indexForm = TextNormalizer.indexForm(chunk.indexedText)
                 let embedding = vector.map(VectorCodec.data)
-                try await connection.query("""
-                    INSERT INTO ferry_rag_chunks(document_id, chunk_id, ordinal, section, page, start_offset, end_offset, tokens, text, index_form, embedding)
-                    VALUES (\(id), \(chunk.id), \(chunk.ordinal), \(section), \(chunk.page), \(chunk.start), \(chunk.end), \(chunk.tokenCount), \(chunk.text),
-                            to_tsvector('english', \(indexForm)), \(embedding))
-                    """, logger: logger)
+                if usesVector {
+                    try await connection.query("""
+                        INSERT INTO ferry_rag_chunks(document_id, chunk_id, ordinal, section, page, start_offset, end_offset, tokens, text, index_form, embedding, embedding_v)
+                        VALUES (\(id), \(chunk.id), \(chunk.ordinal), \(section), \(chunk.page), \(chunk.start), \(chunk.end), \(chunk.tokenCount), \(chunk.text),
+                                to_tsvector('english', \(indexForm)), \(embedding), \(vector.map(Self.vectorLiteral))::vector)
+                        """, logger: logger)
+                } else {
+                    try await connection.query("""
+                        INSERT INTO ferry_rag_chunks(document_id, chunk_id, ordinal, section, page, start_offset, end_offset, tokens, text, index_form, embedding)
+                        VALUES (\(id), \(chunk.id), \(chunk.ordinal), \(section), \(chunk.page), \(chunk.start), \(chunk.end), \(chunk.tokenCount), \(chunk.text),
+                                to_tsvector('english', \(indexForm)), \(embedding))
+                        """, logger: logger)
+                }
             }
             try await connection.query("UPDATE ferry_rag_collections SET version = version + 1 WHERE name = \(document.collection)", logger: logger)
             return id

@@ -35,4 +35,11 @@ public protocol RAGStore: Sendable {
     func lexicalSearch(_ terms: [String], in collection: String, filters: SearchFilters, limit: Int) async throws -> [(row: Int64, score: Double)]
     /// The chunks of these rows, in the order given.
     func chunks(rows: [Int64]) async throws -> [StoredChunk]
+    /// Nearest chunks by cosine similarity from the store's own vector index (pgvector's HNSW), best first; nil
+    /// when the store has none — the retriever then searches its in-memory index.
+    func nearest(_ query: [Float], in collection: CollectionDescriptor, count: Int, filters: SearchFilters) async throws -> [(row: Int64, score: Double)]?
+}
+
+extension RAGStore {
+    public func nearest(_ query: [Float], in collection: CollectionDescriptor, count: Int, filters: SearchFilters) async throws -> [(row: Int64, score: Double)]? { nil }
 }

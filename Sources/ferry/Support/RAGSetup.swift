@@ -49,7 +49,7 @@ struct RAGSetup {
     /// The configured store: PostgreSQL when `rag.postgres.url` is set, else the data folder's SQLite file.
     static func openStore(_ settings: RAGSettings) async throws -> any RAGStore {
         do {
-            if let url = settings.postgresURL { return try await PostgresRAGStore(url: url) }
+            if let url = settings.postgresURL { return try await PostgresRAGStore(url: url, vectorExtension: settings.postgresVectorExtension) }
             return try SQLiteRAGStore(path: settings.storePath)
         } catch {
             throw ValidationError("\(error)")

@@ -288,9 +288,8 @@ def test_the_fast_path_serves_plain_chat_and_the_switch_turns_it_off(runs):
     on, off = inline_counts(runs["on"][1]), inline_counts(runs["off"][1])
     # With the switch on, plain chat requests to HTTP backends are served inline; losing the fast path (an installer
     # that no longer finds Hummingbird's codec, say) leaves this at zero.
-    assert on.get("served", 0) >= 15, on
-    # failed first attempts, unknown models, bodies it does not take, Ollama's whole answers (read from a stream)
-    assert on.get("handed_over", 0) >= 3, on
+    assert on.get("served", 0) >= 20, on
+    assert on.get("handed_over", 0) >= 3, on     # failed first attempts, unknown models, bodies it does not take
     assert on.get("passed_on", 0) >= 1, on       # the query string, /status, /metrics
     assert sum(off.values()) == 0, off
     assert "ferry_inline_install_failures_total" not in runs["on"][1] or re.search(r"ferry_inline_install_failures_total(\{\})? 0", runs["on"][1])

@@ -20,7 +20,7 @@ enum TextDecoding {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let offset = firstInvalidUTF8Offset(bytes) ?? 0
-            throw UnreadableDocument("not UTF-8 text (an invalid byte at offset \(offset)); convert it first, e.g. `iconv -f windows-1256 -t utf-8 \(name)`")
+            throw UnreadableDocument("not UTF-8 text (an invalid byte at offset \(offset)); convert it from its encoding first, e.g. `iconv -f windows-1256 -t utf-8 \(name)` for Arabic Windows text")
         }
         return text
     }

@@ -72,21 +72,22 @@ final class InlineChatService: Sendable {
     /// Starts `request` when it can be served inline: its body reads, a concurrency slot is free, and the backend
     /// picked for its first attempt can be called from `eventLoop`.
     func start(_ request: InlineChatRequest, on eventLoop: any EventLoop) -> Start {
-        guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }),
-              stream || !request.dialect.assemblesWholeAnswers else { return .handOver(request) }
+        guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }) else { return .handOver(request) }
+        // Ollama's whole answers are read from the backend's stream too (timed at their first token).
+        let assembles = !stream && request.dialect.assemblesWholeAnswers
         guard limiter.tryAcquire() else { return .handOver(request) }
         guard let attempt = router.firstAttempt(for: chat) else {
             limiter.release()
             return .handOver(request)
         }
         guard let backend = attempt.backend.model as? any InlineChatBackend,
-              let call = try? backend.inlineChat(attempt.request, stream: stream),
+              let call = try? backend.inlineChat(attempt.request, stream: stream || assembles),
               call.canStart(on: eventLoop) else {
             router.abandoned(attempt)
             limiter.release()
             return .handOver(request)
         }
         let encoder = request.dialect.streamEncoder(for: chat)
-        return .started(InlineExchange(service: self, request: request, attempt: attempt, call: call, encoder: encoder))
+        return .started(InlineExchange(service: self, request: request, attempt: attempt, call: call, encoder: encoder, assembles: assembles))
     }
 }

@@ -39,14 +39,19 @@ final class InlineExchange: InlineChatReceiver {
     /// A stream's events encoded since the last write, in a chunk's frame.
     private var pending: ByteBuffer
     private var writable: EventLoopPromise<Void>?
+    /// For a whole answer read from the backend's stream (Ollama's, timed at its first token): the events so far.
+    /// Nothing reaches the client before the stream ends; then the whole answer, or the error, is written.
+    private var assembler: ChatStreamAssembler?
 
-    init(service: InlineChatService, request: InlineChatRequest, attempt: FirstAttempt, call: InlineChatCall, encoder: any ChatEventEncoder) {
+    /// `assembles`: the client asked for a whole answer and `call` streams (``GatewayDialect/assemblesWholeAnswers``).
+    init(service: InlineChatService, request: InlineChatRequest, attempt: FirstAttempt, call: InlineChatCall, encoder: any ChatEventEncoder, assembles: Bool = false) {
         self.service = service
         self.request = request
         self.attempt = attempt
         self.call = call
         self.encoder = encoder
         pending = ByteBuffer()
+        assembler = assembles ? ChatStreamAssembler() : nil
     }
 
     private var timeouts: RouterTimeouts { attempt.route.timeouts }
@@ -107,6 +112,20 @@ final class InlineExchange: InlineChatReceiver {
         case .failBeforeCommit:
             guard case .error(let error) = event else { preconditionFailure("InlineExchange: failed before its commit on a \(kind) event") }
             failBeforeCommit(error)
+        case .write(let commits, let ends) where assembler != nil:
+            if commits, let lastEvent = machine.idleDeadlineBase { watch(until: lastEvent + idleLimit) }
+            switch event {
+            case .error(let error):
+                service.router.broken(attempt, error)
+                answer(failing: error)
+            case .finish(let end):
+                try? assembler?.consume(event)
+                service.router.finished(attempt, usage: end.usage)
+                writeAssembled()
+            default:
+                try? assembler?.consume(event)
+                precondition(!ends, "InlineExchange: a \(kind) event ended the stream")
+            }
         case .write(let commits, let ends):
             if commits { commit() }
             do {
@@ -132,6 +151,8 @@ final class InlineExchange: InlineChatReceiver {
             return
         case .asEvent:
             received(event: .textDelta(String(decoding: text, as: UTF8.self)))
+        case .write where assembler != nil:
+            try? assembler?.consume(.textDelta(String(decoding: text, as: UTF8.self)))
         case .write:
             do {
                 try encoder.encode(text: text, into: &pending)
@@ -142,7 +163,7 @@ final class InlineExchange: InlineChatReceiver {
     }
 
     func endOfPart() -> EventLoopFuture<Void>? {
-        guard case .streaming = machine.state, let context else { return nil }
+        guard case .streaming = machine.state, assembler == nil, let context else { return nil }
         write(flushing: true)
         if context.channel.isWritable { return nil }
         let promise = context.eventLoop.makePromise(of: Void.self)
@@ -194,6 +215,21 @@ final class InlineExchange: InlineChatReceiver {
         if let lastEvent = machine.idleDeadlineBase { watch(until: lastEvent + idleLimit) }
     }
 
+    /// Writes the whole answer assembled from the backend's stream (Ollama's, its durations split at the first
+    /// token) and ends the response.
+    private func writeAssembled() {
+        guard let context, let assembler else { return }
+        let answer = attempt.named(assembler.response())
+        let timings = OllamaTimings(begun: request.received, firstToken: assembler.firstTokenAt, load: assembler.loadDuration)
+        var body = context.channel.allocator.buffer(capacity: 512 + answer.text.utf8.count)
+        do {
+            try WireJSON.encode(try OllamaChatResponse(answer, timings: timings), into: &body)
+        } catch {
+            return self.answer(failing: FerryError(code: .invalidResponse, message: "The answer could not be written: \(error)", location: call.location, hint: "report it with the request id \(requestID)"))
+        }
+        write(answer: body, waited: ContinuousClock.now - sent, context: context)
+    }
+
     /// Writes a whole answer's JSON and ends the response.
     private func write(answer body: ByteBuffer, waited: Duration, context: ChannelHandlerContext) {
         var answer = context.channel.allocator.buffer(capacity: 384 + body.readableBytes)
@@ -218,7 +254,15 @@ final class InlineExchange: InlineChatReceiver {
     /// A committed stream failed: the error goes in-band and the stream ends (unless the event that failed to
     /// encode `ended` it already), then the call is stopped.
     private func broken(_ error: FerryError, ended: Bool) {
-        if ended {
+        if assembler != nil {
+            // Nothing reached the client: the error is the answer.
+            if ended {
+                service.router.broken(attempt, error)
+                answer(failing: error)
+            } else {
+                received(event: .error(error))
+            }
+        } else if ended {
             // The event that ended the stream could not be written: the error ends it instead.
             try? encoder.encode(.error(error), into: &pending)
             service.router.broken(attempt, error)

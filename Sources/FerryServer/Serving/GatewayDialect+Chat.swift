@@ -26,7 +26,7 @@ extension GatewayDialect {
     }
 
     /// Whether a whole answer is read from the backend's stream (Ollama: its durations split at the first token),
-    /// so the routes, not the inline path, answer it.
+    /// by the routes and by the inline path alike.
     var assemblesWholeAnswers: Bool { self == .ollama }
 
     var streamContentType: String {

@@ -39,7 +39,7 @@ extension Gateway {
         }
         routes.get("/api/collections") { [self] _, context in
             await serve(.openAI, context) {
-                try json(CollectionListJSON(collections: try await documents.store.collections().map(CollectionJSON.init)), context: context)
+                try json(CollectionListJSON(collections: try await documents.store.collections().map(\.json)), context: context)
             }
         }
     }
@@ -175,27 +175,6 @@ struct DeletedJSON: Encodable {
     var collection: String
 }
 
-struct CollectionJSON: Encodable {
-    var name: String
-    var documents: Int
-    var chunks: Int
-    var embeddingModel: String?
-    var dimensions: Int?
-
-    init(_ info: CollectionInfo) {
-        name = info.name
-        documents = info.documents
-        chunks = info.chunks
-        embeddingModel = info.embeddingModel
-        dimensions = info.dimensions
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, documents, chunks, dimensions
-        case embeddingModel = "embedding_model"
-    }
-}
-
 struct CollectionListJSON: Encodable {
-    var collections: [CollectionJSON]
+    var collections: [CollectionInfo.JSON]
 }

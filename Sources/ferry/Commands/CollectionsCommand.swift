@@ -23,7 +23,7 @@ struct CollectionsCommand: AsyncParsableCommand {
             let setup = try await RAGSetup.load(config: options.config, needEmbedder: false)
             let collections = try await setup.store.collections()
             if json {
-                try ConsoleLogging.printJSON(collections.map(CollectionJSON.init))
+                try ConsoleLogging.printJSON(collections.map(\.json))
                 return
             }
             if collections.isEmpty {
@@ -51,27 +51,5 @@ struct CollectionsCommand: AsyncParsableCommand {
             }
             ConsoleLogging.say("Deleted the collection \(name).")
         }
-    }
-}
-
-/// A collection as `--json` prints it.
-struct CollectionJSON: Encodable {
-    var name: String
-    var documents: Int
-    var chunks: Int
-    var embeddingModel: String?
-    var dimensions: Int?
-
-    init(_ info: CollectionInfo) {
-        name = info.name
-        documents = info.documents
-        chunks = info.chunks
-        embeddingModel = info.embeddingModel
-        dimensions = info.dimensions
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, documents, chunks, dimensions
-        case embeddingModel = "embedding_model"
     }
 }

@@ -7,7 +7,7 @@ import FerryProviders
 import FerryRouter
 
 /// The configuration, shared HTTP client and router every command that talks to backends starts from.
-struct ConfiguredRouter {
+struct ConfiguredRouter: ShutsDown {
     let configuration: FerryConfiguration
     let http: ProviderHTTPClient
     let router: Router
@@ -61,17 +61,6 @@ struct ConfiguredRouter {
         if installing { FileHandle.standardError.write(Data("(installed in \(String(format: "%.1f", (clock.now - started).seconds)) s)\n".utf8)) }
     }
 
-    /// Runs `body` with the router, then shuts down (launched backends stopped gracefully) whether it threw or not.
-    func using<Value>(_ body: (ConfiguredRouter) async throws -> Value) async throws -> Value {
-        do {
-            let value = try await body(self)
-            await shutdown()
-            return value
-        } catch {
-            await shutdown()
-            throw error
-        }
-    }
 
     func shutdown() async {
         for supervisor in supervisors { supervisor.cancel() }

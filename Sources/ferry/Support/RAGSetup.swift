@@ -8,7 +8,7 @@ import Foundation
 /// The document store and the embedding model the RAG commands work with, from the configuration: the embedded
 /// e5 model (installed on first use, progress on standard error), a configured route (through the router, whose
 /// launched backends then run for as long as the command), or none.
-struct RAGSetup {
+struct RAGSetup: ShutsDown {
     let settings: RAGSettings
     let store: any RAGStore
     let embedder: (any Embedder)?
@@ -83,17 +83,5 @@ struct RAGSetup {
     func shutdown() async {
         await router?.shutdown()
         (store as? PostgresRAGStore)?.shutdown()
-    }
-
-    /// Runs `body`, then shuts down whatever was started, whether it threw or not.
-    func using<Value>(_ body: (RAGSetup) async throws -> Value) async throws -> Value {
-        do {
-            let value = try await body(self)
-            await shutdown()
-            return value
-        } catch {
-            await shutdown()
-            throw error
-        }
     }
 }

@@ -141,7 +141,10 @@ def test_cli_and_server_share_the_store(gateway, data_dir, tmp_path):
     synced = json.loads(ferry("ingest", str(docs), "--collection", "cli", "--sync", "--json", data_dir=data_dir).stdout)
     assert synced["removed"] == [str(docs / "ferries.md")] and len(synced["unchanged"]) == 1
     wrong = ferry("search", "x", "--collection", "missing", data_dir=data_dir)
-    assert wrong.returncode != 0 and "There is no collection `missing`" in wrong.stderr
+    assert wrong.returncode == 1 and "There is no collection `missing`" in wrong.stderr and "Usage" not in wrong.stderr
+    gone = ferry("ingest", str(tmp_path / "nowhere"), "--collection", "never", data_dir=data_dir)
+    assert gone.returncode == 1 and "no such file or folder" in gone.stderr
+    assert "never" not in ferry("collections", data_dir=data_dir).stdout, "nothing is made for a path that is not there"
     deleted = ferry("collections", "delete", "cli", data_dir=data_dir)
     assert deleted.returncode == 0 and "Deleted" in deleted.stdout
 

@@ -12,7 +12,8 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
             Folders are walked recursively (hidden files, .git and node_modules left out). Unchanged files are skipped; \
             a changed file re-embeds only its changed passages. The store is in FERRY_DATA_DIR (default \
-            $XDG_DATA_HOME/ferry); the embedding model is rag.embedding (default: Ferry's embedded multilingual-e5-small).
+            $XDG_DATA_HOME/ferry); the embedding model is rag.embedding (default: Ferry's embedded multilingual-e5-small). \
+            Exit code 1 when a named path does not exist (the others are ingested).
             """
     )
 
@@ -58,12 +59,16 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         ConsoleLogging.bootstrap(level: .warning)
+        // With --sync a path that is gone is not an error: its documents are removed.
+        let missing = sync ? [] : paths.filter { $0 != "-" && !FileManager.default.fileExists(atPath: $0) }
+        for path in missing { FileHandle.standardError.write(Data("ferry ingest: \(path): no such file or folder\n".utf8)) }
+        guard missing.count < paths.count else { throw ExitCode.failure }
         let setup = try await RAGSetup.load(config: options.config)
         let summary = try await setup.using { setup in
             var reader = setup.reader
             reader.json = JSONExtractor(textFields: jsonText?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? [], titleField: jsonTitle)
             let ingestor = Ingestor(store: setup.store, embedder: setup.embedder, reader: reader)
-            let sources: [IngestSource] = paths.map { $0 == "-" ? .standardInput(name: name) : .path($0) }
+            let sources: [IngestSource] = paths.filter { !missing.contains($0) }.map { $0 == "-" ? .standardInput(name: name) : .path($0) }
             var options = IngestOptions(collection: collection, sync: sync, include: include, exclude: exclude, chunking: setup.chunking, force: force)
             options.metadata = Dictionary(metadata.map { pair in
                 let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -86,6 +91,8 @@ struct IngestCommand: AsyncParsableCommand {
         } else {
             print(summary: summary)
         }
+        // What was named and is not there was reported; the rest is ingested, and the exit says not all went.
+        if !missing.isEmpty { throw ExitCode.failure }
     }
 
     static func progressLine(_ progress: IngestProgress) -> String {

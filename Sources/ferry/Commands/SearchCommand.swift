@@ -61,7 +61,8 @@ struct SearchCommand: AsyncParsableCommand {
                 )
             }
         } catch let error as FerryError {
-            throw ValidationError("\(error.message); \(error.hint)")
+            FileHandle.standardError.write(Data("ferry search: \(error.message); \(error.hint)\n".utf8))
+            throw ExitCode.failure
         }
         if json {
             try ConsoleLogging.printJSON(response.json)

@@ -18,7 +18,7 @@ public struct HTMLExtractor: DocumentExtractor {
             text = try TextDecoding.decode(data, name: name)
         } catch {
             if let charset = Self.declaredCharset(data), ["iso-8859-1", "latin1", "windows-1252", "us-ascii"].contains(charset) {
-                text = String(decoding: data.map { $0 }, as: Latin1Decoding.self)
+                text = String(data: data, encoding: .isoLatin1) ?? ""
             } else if let charset = Self.declaredCharset(data) {
                 throw UnreadableDocument("an HTML page in \(charset), which Ferry does not read; convert it to UTF-8 first, e.g. `iconv -f \(charset) -t utf-8 \(name)`")
             } else {
@@ -43,24 +43,4 @@ public struct HTMLExtractor: DocumentExtractor {
         let name = value.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
         return name.isEmpty ? nil : String(name)
     }
-}
-
-/// ISO-8859-1 bytes as Unicode scalars (each byte is the scalar of the same value).
-enum Latin1Decoding: Unicode.Encoding {
-    typealias CodeUnit = UInt8
-    typealias EncodedScalar = CollectionOfOne<UInt8>
-    static var encodedReplacementCharacter: EncodedScalar { CollectionOfOne(0x3F) }
-    static func decode(_ content: EncodedScalar) -> Unicode.Scalar { Unicode.Scalar(content.first!) }
-    static func encode(_ content: Unicode.Scalar) -> EncodedScalar? { content.value < 256 ? CollectionOfOne(UInt8(content.value)) : nil }
-
-    struct Parser: Unicode.Parser {
-        typealias Encoding = Latin1Decoding
-        init() {}
-        mutating func parseScalar<I: IteratorProtocol>(from input: inout I) -> Unicode.ParseResult<EncodedScalar> where I.Element == UInt8 {
-            guard let byte = input.next() else { return .emptyInput }
-            return .valid(CollectionOfOne(byte))
-        }
-    }
-    typealias ForwardParser = Parser
-    typealias ReverseParser = Parser
 }

@@ -42,19 +42,13 @@ public struct Ingestor: Sendable {
     public func ingest(_ sources: [IngestSource], options: IngestOptions, progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
         let begun = ContinuousClock.now
         var summary = IngestSummary(collection: options.collection)
-        let dimensions: Int?
         if let embedder {
             summary.embeddingModel = embedder.modelName
-            dimensions = nil
         } else {
             summary.notice = "no embedding model: passages are indexed for lexical search only"
-            dimensions = nil
         }
-        let existing = try await store.collection(options.collection)
-        if let embedder, let recorded = existing?.embeddingModel, recorded != embedder.modelName {
-            throw RAGError.modelMismatch(collection: options.collection, recorded: recorded, recordedDimensions: existing?.dimensions, requested: embedder.modelName, requestedDimensions: nil)
-        }
-        _ = try await store.prepareCollection(options.collection, embeddingModel: embedder?.modelName, dimensions: dimensions)
+        // Made, or checked against the model it was embedded with (another one is refused here).
+        var collection = try await store.prepareCollection(options.collection, embeddingModel: embedder?.modelName, dimensions: nil)
 
         // What to read.
         let scanner = FileScanner(include: options.include, exclude: options.exclude)
@@ -94,7 +88,7 @@ public struct Ingestor: Sendable {
                 state.filesDone += 1
                 action = machine.read(pending)
             case .write(let group):
-                try await write(group, options: options, summary: &summary)
+                try await write(group, options: options, collection: &collection, summary: &summary)
                 state.chunks = summary.chunks
                 state.embedded = summary.embedded
                 report(group.last?.path)
@@ -150,7 +144,7 @@ public struct Ingestor: Sendable {
     }
 
     /// Embeds the group's passages that have no vector yet and writes each document in its own transaction.
-    private func write(_ group: [Pending], options: IngestOptions, summary: inout IngestSummary) async throws {
+    private func write(_ group: [Pending], options: IngestOptions, collection: inout CollectionDescriptor, summary: inout IngestSummary) async throws {
         guard !group.isEmpty else { return }
         var vectors: [String: [Float]] = [:]
         if let embedder {
@@ -166,8 +160,9 @@ public struct Ingestor: Sendable {
                 let made = try await embedder.embed(order.map { missing[$0]! }, as: .passage)
                 for (id, vector) in zip(order, made) { vectors[id] = VectorCodec.normalized(vector) }
                 summary.embedded += missing.count
-                if let dimensions = made.first?.count {
-                    _ = try await store.prepareCollection(options.collection, embeddingModel: embedder.modelName, dimensions: dimensions)
+                // The vectors' size is recorded once, with the first of them.
+                if collection.dimensions == nil, let dimensions = made.first?.count {
+                    collection = try await store.prepareCollection(options.collection, embeddingModel: embedder.modelName, dimensions: dimensions)
                 }
             }
         }

@@ -58,6 +58,16 @@ public final class PostgresRAGStore: RAGStore {
         running.cancel()
     }
 
+    /// `body` in a transaction, committed when it returns and rolled back when it throws; what it throws comes out
+    /// as thrown (postgres-nio wraps it in a `PostgresTransactionError`), so a ``FerryError`` keeps its words.
+    static func transaction<Result>(_ client: PostgresClient, logger: Logger, isolation: isolated (any Actor)? = #isolation, _ body: (PostgresConnection) async throws -> sending Result) async throws -> sending Result {
+        do {
+            return try await client.withTransaction(logger: logger, isolation: isolation, body)
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
     static func redacted(_ url: String) -> String {
         guard var parts = URLComponents(string: url), parts.password != nil else { return url }
         parts.password = "••••"
@@ -72,7 +82,7 @@ public final class PostgresRAGStore: RAGStore {
     }
 
     private static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await Self.transaction(client, logger: logger) { connection in
             // Instances starting together make the tables one at a time.
             try await connection.query("SELECT pg_advisory_xact_lock(7461923)", logger: logger)
             for statement in [
@@ -108,7 +118,7 @@ public final class PostgresRAGStore: RAGStore {
             return false
         }
         do {
-            try await client.withTransaction(logger: logger) { connection in
+            try await Self.transaction(client, logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(7461923)", logger: logger)
                 try await connection.query("CREATE EXTENSION IF NOT EXISTS vector", logger: logger)
                 try await connection.query("ALTER TABLE ferry_rag_chunks ADD COLUMN IF NOT EXISTS embedding_v vector", logger: logger)
@@ -144,7 +154,7 @@ public final class PostgresRAGStore: RAGStore {
             """
         let logger = logger
         let query = sql.query
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await Self.transaction(client, logger: logger) { connection in
             // More candidates per probe, and pgvector ≥ 0.8 scans on when filters leave too few.
             try await connection.query("SELECT set_config('hnsw.ef_search', '100', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", logger: logger)
             var found: [(row: Int64, score: Double)] = []
@@ -201,9 +211,9 @@ public final class PostgresRAGStore: RAGStore {
         return deleted
     }
 
-    public func prepareCollection(_ name: String, embeddingModel: String?, dimensions: Int?) async throws -> CollectionInfo {
+    public func prepareCollection(_ name: String, embeddingModel: String?, dimensions: Int?) async throws -> CollectionDescriptor {
         let logger = logger
-        try await client.withTransaction(logger: logger) { connection in
+        try await Self.transaction(client, logger: logger) { connection in
             try await connection.query("INSERT INTO ferry_rag_collections(name, created_at) VALUES (\(name), \(Date().timeIntervalSince1970)) ON CONFLICT (name) DO NOTHING", logger: logger)
             var recorded: (model: String?, dimensions: Int?) = (nil, nil)
             for try await (model, size) in try await connection.query("SELECT embedding_model, dimensions FROM ferry_rag_collections WHERE name = \(name) FOR UPDATE", logger: logger).decode((String?, Int?).self) {
@@ -217,7 +227,7 @@ public final class PostgresRAGStore: RAGStore {
                 try await connection.query("UPDATE ferry_rag_collections SET embedding_model = \(embeddingModel), dimensions = \(dimensions) WHERE name = \(name)", logger: logger)
             }
         }
-        guard let info = try await collection(name) else {
+        guard let info = try await descriptor(of: name) else {
             throw FerryError(code: .configuration, message: "The collection `\(name)` could not be created in \(location)", hint: "check the database user's rights")
         }
         if let dimensions = info.dimensions { try await ensureVectorIndex(dimensions: dimensions) }
@@ -270,7 +280,7 @@ public final class PostgresRAGStore: RAGStore {
 
     public func deleteDocument(id: Int64) async throws -> Bool {
         let logger = logger
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await Self.transaction(client, logger: logger) { connection in
             var collection: String?
             for try await name in try await connection.query("DELETE FROM ferry_rag_documents WHERE id = \(id) RETURNING collection", logger: logger).decode(String.self) {
                 collection = name
@@ -286,7 +296,7 @@ public final class PostgresRAGStore: RAGStore {
         let metadata = String(decoding: try JSONEncoder().encode(document.metadata), as: UTF8.self)
         let logger = logger
         let usesVector = usesVectorExtension
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await Self.transaction(client, logger: logger) { connection in
             try await connection.query("INSERT INTO ferry_rag_collections(name, created_at) VALUES (\(document.collection), \(Date().timeIntervalSince1970)) ON CONFLICT (name) DO NOTHING", logger: logger)
             try await connection.query("DELETE FROM ferry_rag_documents WHERE collection = \(document.collection) AND path = \(document.path)", logger: logger)
             var id: Int64 = 0

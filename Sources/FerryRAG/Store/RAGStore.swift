@@ -13,7 +13,7 @@ public protocol RAGStore: Sendable {
     func deleteCollection(_ name: String) async throws -> Bool
     /// Records the collection's embedding model (the first one it is written with); a collection made with another
     /// model or size is an error that says which.
-    func prepareCollection(_ name: String, embeddingModel: String?, dimensions: Int?) async throws -> CollectionInfo
+    func prepareCollection(_ name: String, embeddingModel: String?, dimensions: Int?) async throws -> CollectionDescriptor
 
     func documents(in collection: String?) async throws -> [StoredDocument]
     func document(in collection: String, path: String) async throws -> StoredDocument?

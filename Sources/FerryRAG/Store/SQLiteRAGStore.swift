@@ -111,10 +111,10 @@ public final class SQLiteRAGStore: RAGStore {
         }
     }
 
-    public func prepareCollection(_ name: String, embeddingModel: String?, dimensions: Int?) async throws -> CollectionInfo {
+    public func prepareCollection(_ name: String, embeddingModel: String?, dimensions: Int?) async throws -> CollectionDescriptor {
         try await pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO collections(name, embedding_model, dimensions, created_at) VALUES (?, ?, ?, ?)", arguments: [name, embeddingModel, dimensions, Date().timeIntervalSince1970])
-            guard var info = try Self.collectionInfos(db, name: name).first else {
+            guard var info = try Self.descriptor(db, name: name) else {
                 throw FerryError(code: .configuration, message: "The collection `\(name)` could not be created", hint: "check the document store")
             }
             if let embeddingModel {
@@ -245,10 +245,12 @@ public final class SQLiteRAGStore: RAGStore {
     }
 
     public func descriptor(of collection: String) async throws -> CollectionDescriptor? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, embedding_model, dimensions, version FROM collections WHERE name = ?", arguments: [collection]).map { row in
-                CollectionDescriptor(name: row["name"], embeddingModel: row["embedding_model"], dimensions: row["dimensions"], version: row["version"])
-            }
+        try await pool.read { db in try Self.descriptor(db, name: collection) }
+    }
+
+    static func descriptor(_ db: Database, name: String) throws -> CollectionDescriptor? {
+        try Row.fetchOne(db, sql: "SELECT name, embedding_model, dimensions, version FROM collections WHERE name = ?", arguments: [name]).map { row in
+            CollectionDescriptor(name: row["name"], embeddingModel: row["embedding_model"], dimensions: row["dimensions"], version: row["version"])
         }
     }
 

@@ -53,7 +53,7 @@ struct IngestCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        for pair in metadata where !pair.contains("=") { throw ValidationError("--meta \(pair): write KEY=VALUE") }
+        try KeyValuePairs.validate(metadata, option: "--meta")
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once") }
     }
 
@@ -70,10 +70,7 @@ struct IngestCommand: AsyncParsableCommand {
             let ingestor = Ingestor(store: setup.store, embedder: setup.embedder, reader: reader)
             let sources: [IngestSource] = paths.filter { !missing.contains($0) }.map { $0 == "-" ? .standardInput(name: name) : .path($0) }
             var options = IngestOptions(collection: collection, sync: sync, include: include, exclude: exclude, chunking: setup.chunking, force: force)
-            options.metadata = Dictionary(metadata.map { pair in
-                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                return (parts[0], parts.count > 1 ? parts[1] : "")
-            }, uniquingKeysWith: { _, last in last })
+            options.metadata = KeyValuePairs.dictionary(metadata)
             let terminal = Terminal.current
             do {
                 let summary = try await ingestor.ingest(sources, options: options) { progress in

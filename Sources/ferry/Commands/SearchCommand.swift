@@ -41,7 +41,7 @@ struct SearchCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...1000).contains(topK) else { throw ValidationError("--top-k must be between 1 and 1000") }
         if let mmr, !(0...1).contains(mmr) { throw ValidationError("--mmr must be between 0 and 1") }
-        for pair in metadata where !pair.contains("=") { throw ValidationError("--meta \(pair): write KEY=VALUE") }
+        try KeyValuePairs.validate(metadata, option: "--meta")
     }
 
     func run() async throws {
@@ -49,10 +49,7 @@ struct SearchCommand: AsyncParsableCommand {
         let text = query.joined(separator: " ")
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("give something to search for") }
         let setup = try await RAGSetup.load(config: options.config, needEmbedder: mode != .lexical)
-        let filters = SearchFilters(path: path, metadata: Dictionary(metadata.map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return (parts[0], parts.count > 1 ? parts[1] : "")
-        }, uniquingKeysWith: { _, last in last }))
+        let filters = SearchFilters(path: path, metadata: KeyValuePairs.dictionary(metadata))
         let response: SearchResponse
         do {
             response = try await setup.using { setup in

@@ -29,6 +29,8 @@ public protocol LanguageModel: Sendable {
     /// The token count of each text by `model`'s own tokenizer, when the backend offers one (llama.cpp's and
     /// vLLM's `/tokenize`); nil when it does not.
     func countTokens(_ texts: [String], model: String) async throws -> [Int]?
+    /// The documents ordered by relevance to the query, by a reranking model (vLLM's and llama.cpp's `/rerank`).
+    func rerank(_ request: RerankRequest) async throws -> RerankResponse
 }
 
 extension LanguageModel {
@@ -42,4 +44,9 @@ extension LanguageModel {
 
     /// No tokenizer: nil.
     public func countTokens(_ texts: [String], model: String) async throws -> [Int]? { nil }
+
+    /// No reranking model: an error that says where one is.
+    public func rerank(_ request: RerankRequest) async throws -> RerankResponse {
+        throw FerryError.unsupported("reranking", location: ErrorLocation(backend: name), alternative: "point rag.answer.rerank.route at a route of vLLM or llama.cpp backends serving a reranking model")
+    }
 }

@@ -88,6 +88,15 @@ public final class OpenAICompatibleProvider: HTTPLanguageModel {
         try await fetch("/v1/models", as: OpenAIModelList.self).models
     }
 
+    /// `/v1/rerank` (vLLM and llama.cpp's server, started with a reranking model).
+    public func rerank(_ request: RerankRequest) async throws -> RerankResponse {
+        try await call("/v1/rerank", model: request.model, answer: RerankWireResponse.self) { model in
+            var wire = RerankWireRequest(request)
+            wire.model = model
+            return wire
+        } decode: { answer, location in try answer.rerankResponse(documents: request.documents.count, location: location) }
+    }
+
     /// Token counts from the server's `/tokenize` (llama.cpp and vLLM; eight texts in flight); nil for the other
     /// flavours, which have none.
     public func countTokens(_ texts: [String], model: String) async throws -> [Int]? {

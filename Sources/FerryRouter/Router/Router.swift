@@ -86,6 +86,7 @@ public final class Router: LanguageModel {
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse { try await routedComplete(request).value }
     public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream { try await routedStreamComplete(request).value }
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse { try await routedEmbed(request).value }
+    public func rerank(_ request: RerankRequest) async throws -> RerankResponse { try await routedRerank(request).value }
 
     /// Token counts by the tokenizer of the route's first backend that offers one (and answers); nil when none does.
     public func countTokens(_ texts: [String], model: String) async throws -> [Int]? {
@@ -137,6 +138,15 @@ public final class Router: LanguageModel {
             var copy = request
             copy.model = backend.modelName ?? request.model
             return try await backend.model.embed(copy)
+        }
+    }
+
+    public func routedRerank(_ request: RerankRequest) async throws -> RoutedAnswer<RerankResponse> {
+        let route = try route(for: request.model)
+        return try await attempt(route, prefixKey: request.query, timeout: route.timeouts.total) { backend in
+            var copy = request
+            copy.model = backend.modelName ?? request.model
+            return try await backend.model.rerank(copy)
         }
     }
 

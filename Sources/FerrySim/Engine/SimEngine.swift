@@ -13,6 +13,8 @@ public final class SimEngine: Sendable {
     public let embedder: SimEmbedder
     public let faults: FaultPlan
     public let stats = SimStats()
+    /// Scripted replies and the recent chat requests.
+    public let script = SimScript()
 
     public init(configuration: SimConfiguration) {
         self.configuration = configuration
@@ -39,6 +41,10 @@ public final class SimEngine: Sendable {
     public func job(chat request: ChatRequest, model: String) -> Job {
         var request = request
         request.model = model
+        if let reply = script.received(request) {
+            let tokens = SimScript.tokens(reply)
+            return Job(model: model, promptTokens: SimTokenizer.tokens(request), output: .init(tokens: tokens, toolCalls: [], finishReason: .stop, completionTokens: tokens.count))
+        }
         return Job(model: model, promptTokens: SimTokenizer.tokens(request), output: generator.chat(request))
     }
 

@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 
 extension SimServer {
-    /// vLLM's OpenAI-compatible server: `/v1/*` plus `/health`, `/version`, `/metrics`, `/tokenize`.
+    /// vLLM's OpenAI-compatible server: `/v1/*` plus `/health`, `/version`, `/metrics`, `/tokenize`, `/rerank`.
     func addOpenAIRoutes(to router: Router<SimRequestContext>) {
         router.get("/health") { _, context -> Response in
             try await admitOther(context)
@@ -73,6 +73,26 @@ extension SimServer {
             let model = try resolveModel(embedding.model, admission: admission)
             return try json(OpenAIEmbeddingResponse(embed(embedding, model: model), format: wire.encodingFormat))
         }
+        for path in ["/v1/rerank", "/rerank"] {
+            router.post(RouterPath(path)) { request, context -> Response in
+                let admission = try await admitInference(context)
+                let wire = try await decode(RerankWireRequest.self, from: request, context: context)
+                let model = try resolveModel(wire.model, admission: admission)
+                return try json(RerankWireResponse(rerank(wire.rerankRequest), model: model))
+            }
+        }
+    }
+
+    /// Orders documents by the share of the query's words each contains (a stand-in for a cross-encoder).
+    func rerank(_ request: RerankRequest) -> RerankResponse {
+        let query = Set(SimTokenizer.tokens(request.query.lowercased()))
+        var results = request.documents.enumerated().map { index, document -> RerankResponse.Result in
+            let words = Set(SimTokenizer.tokens(document.lowercased()))
+            return .init(index: index, score: query.isEmpty ? 0 : Double(query.intersection(words).count) / Double(query.count))
+        }
+        results.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        if let topN = request.topN { results = Array(results.prefix(max(0, topN))) }
+        return RerankResponse(results: results)
     }
 
     /// Embeds every input; usage counts their tokens.

@@ -109,6 +109,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SWXMLHash", package: "SWXMLHash"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
@@ -118,7 +119,7 @@ let package = Package(
         .target(
             name: "FerryConfig",
             dependencies: [
-                "FerryCore", "FerryLaunch", "FerryProviders", "FerryRouter", "FerryWire",
+                "FerryCore", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryWire",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -219,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "FerryServerTests",
             dependencies: [
-                "FerryCore", "FerryServer", "FerryRouter",
+                "FerryCore", "FerryServer", "FerryRouter", "FerryRAG", "FerrySim", "FerryProviders",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -243,7 +244,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FerryConfigTests",
-            dependencies: ["FerryConfig", "FerryLaunch", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FerryConfig", "FerryLaunch", "FerryRAG", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Files")],
             swiftSettings: strict
         ),
@@ -261,7 +262,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            resources: [.copy("Documents")],
+            resources: [.copy("Documents"), .copy("Answers")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import FerryCore
 import FerryLaunch
+import FerryRAG
 import FerryRouter
 import Foundation
 
@@ -75,8 +76,10 @@ public enum ConfigurationLoader {
                     hint: backends.isEmpty ? "define it under `backends:`" : "use one of the defined backends: \(backends.map(\.name).joined(separator: ", "))"
                 )
             }
-            routes.append(try route(name: name, key: key, backends: members, aliases: values.strings("\(key).aliases") ?? [], values: values))
-            for field in ["backends", "strategy", "aliases"] { note("\(key).\(field)", values.strings("\(key).\(field)")?.joined(separator: ", ") ?? values.string("\(key).\(field)")) }
+            var spec = try route(name: name, key: key, backends: members, aliases: values.strings("\(key).aliases") ?? [], values: values)
+            spec.rag = try ragRoute(key: key, values: values)
+            routes.append(spec)
+            for field in ["backends", "strategy", "aliases", "rag.collection", "rag.mode"] { note("\(key).\(field)", values.strings("\(key).\(field)")?.joined(separator: ", ") ?? values.string("\(key).\(field)")) }
         }
         if routes.isEmpty {
             let legacy = try LegacyEnvironment.route(values: values, existing: backends)
@@ -150,7 +153,41 @@ public enum ConfigurationLoader {
             settings.postgresURL = url
             settings.postgresVectorExtension = try values.bool("rag.postgres.vector_extension") ?? true
         }
+        for (key, setting) in [("rag.answer.route", \RAGSettings.answerRoute), ("rag.answer.rerank.route", \RAGSettings.rerankRoute)] {
+            guard let route = values.string(key), !route.isEmpty else { continue }
+            guard routes.contains(where: { $0.name == route || $0.aliases.contains(route) }) else {
+                throw values.invalid(key, route, accepted: "a route name (\(routes.map(\.name).joined(separator: ", ")))")
+            }
+            settings[keyPath: setting] = route
+        }
+        settings.answerMode = try values.choice("rag.answer.mode", modes) ?? .simple
+        var answering = AnsweringOptions()
+        answering.topK = try values.int("rag.answer.top_k", in: 1...50) ?? answering.topK
+        answering.sourceTokens = try values.int("rag.answer.source_tokens", in: 64...1_000_000) ?? answering.sourceTokens
+        answering.historyTokens = try values.int("rag.answer.history_tokens", in: 0...1_000_000) ?? answering.historyTokens
+        answering.maxAnswerTokens = try values.int("rag.answer.max_tokens", in: 1...1_000_000) ?? answering.maxAnswerTokens
+        answering.minRelevance = try values.double("rag.answer.min_relevance", in: -1...1) ?? answering.minRelevance
+        answering.minCrossLingualRelevance = try values.double("rag.answer.min_cross_lingual_relevance", in: -1...1) ?? answering.minCrossLingualRelevance
+        answering.minTermCoverage = try values.double("rag.answer.min_term_coverage", in: 0...1) ?? answering.minTermCoverage
+        answering.rerankCandidates = try values.int("rag.answer.rerank.candidates", in: 1...1000) ?? answering.rerankCandidates
+        answering.temperature = try values.double("rag.answer.temperature", in: 0...2) ?? answering.temperature
+        settings.answering = answering
         return settings
+    }
+
+    static let modes: [String: QueryMode] = Dictionary(uniqueKeysWithValues: QueryMode.allCases.map { ($0.rawValue, $0) })
+
+    /// A route's `rag:` section, when it has one.
+    static func ragRoute(key: String, values: ConfigurationValues) throws(FerryError) -> RAGRoute? {
+        let collection = values.string("\(key).rag.collection")
+        let mode = try values.choice("\(key).rag.mode", modes)
+        let inText = try values.bool("\(key).rag.sources_in_text")
+        let topK = try values.int("\(key).rag.top_k", in: 1...50)
+        guard collection != nil || mode != nil || inText != nil || topK != nil else { return nil }
+        if let collection, collection.isEmpty || !collection.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+            throw values.invalid("\(key).rag.collection", collection, accepted: "a collection name: letters, digits, - _ and .")
+        }
+        return RAGRoute(collection: collection ?? CollectionInfo.defaultName, mode: mode ?? .simple, sourcesInText: inText ?? false, topK: topK)
     }
 
     static let providerKinds: [String: FerryConfiguration.ProviderKind] = Dictionary(uniqueKeysWithValues: FerryConfiguration.ProviderKind.allCases.map { ($0.rawValue, $0) })

@@ -1,5 +1,6 @@
 import FerryCore
 import FerryLaunch
+import FerryRAG
 import FerryRouter
 
 /// Ferry's whole configuration: backends, routes and the settings around them, however it was given (file,
@@ -50,6 +51,8 @@ public struct FerryConfiguration: Sendable {
         public var strategy: RoutingStrategy
         public var retry: RetryPolicy
         public var timeouts: RouterTimeouts
+        /// Set when the route is a RAG route (`routes.NAME.rag`): its chat answers are grounded in a collection.
+        public var rag: RAGRoute?
     }
 
     public var backends: [Backend]

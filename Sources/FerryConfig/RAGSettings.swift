@@ -1,4 +1,5 @@
 import FerryCore
+import FerryRAG
 import Foundation
 
 /// The `rag:` settings: where documents are kept and how they are embedded and cut.
@@ -43,6 +44,14 @@ public struct RAGSettings: Sendable, Hashable {
     public var postgresURL: String?
     /// Whether the PostgreSQL store uses pgvector when the server has it (`rag.postgres.vector_extension`, default true).
     public var postgresVectorExtension = true
+    /// How answers are built (`rag.answer`).
+    public var answering = AnsweringOptions()
+    /// The route that writes `/api/query`'s answers (`rag.answer.route`); nil: the only route, or `default`.
+    public var answerRoute: String?
+    /// The mode of a question that does not name one (`rag.answer.mode`).
+    public var answerMode: QueryMode = .simple
+    /// A route of reranking backends (`rag.answer.rerank.route`); nil: passages keep retrieval's order.
+    public var rerankRoute: String?
 
     /// The SQLite file of the document store.
     public var storePath: String { dataDirectory.appendingPathComponent("rag.sqlite").path }

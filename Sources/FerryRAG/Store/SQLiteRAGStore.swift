@@ -77,6 +77,29 @@ public final class SQLiteRAGStore: RAGStore {
                 END;
                 """)
         }
+        migrator.registerMigration("v2-sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE sessions(
+                    id TEXT PRIMARY KEY NOT NULL,
+                    collection TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    summary TEXT,
+                    summarized_through INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE session_turns(
+                    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    question TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    query TEXT,
+                    mode TEXT NOT NULL,
+                    citations TEXT NOT NULL DEFAULT '[]',
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY(session_id, number)
+                );
+                """)
+        }
         return migrator
     }
 

@@ -15,15 +15,18 @@ public final class DocumentService: Sendable {
     public let chunking: ChunkingOptions
     /// Whether `POST /api/documents {"path": …}` may read files and folders on the server (`rag.allow_server_paths`).
     public let allowServerPaths: Bool
+    /// How questions are answered (`/api/query`, RAG routes).
+    public let answers: AnswerSettings
     private let embedder: LazyEmbedder
     /// The collections' vector indexes, kept across requests.
     private let indexes = VectorIndexCache()
 
-    public init(store: any RAGStore, reader: DocumentReader = DocumentReader(), chunking: ChunkingOptions = ChunkingOptions(), allowServerPaths: Bool = false, embedder: @escaping @Sendable () async throws -> (any Embedder)?, logger: Logger = Logger(label: "ferry.documents")) {
+    public init(store: any RAGStore, reader: DocumentReader = DocumentReader(), chunking: ChunkingOptions = ChunkingOptions(), allowServerPaths: Bool = false, answers: AnswerSettings = AnswerSettings(), embedder: @escaping @Sendable () async throws -> (any Embedder)?, logger: Logger = Logger(label: "ferry.documents")) {
         self.store = store
         self.reader = reader
         self.chunking = chunking
         self.allowServerPaths = allowServerPaths
+        self.answers = answers
         self.embedder = LazyEmbedder(load: embedder, logger: logger)
     }
 

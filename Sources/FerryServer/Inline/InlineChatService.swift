@@ -73,6 +73,8 @@ final class InlineChatService: Sendable {
     /// picked for its first attempt can be called from `eventLoop`.
     func start(_ request: InlineChatRequest, on eventLoop: any EventLoop) -> Start {
         guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }) else { return .handOver(request) }
+        // A RAG route's answers are retrieved and grounded first: the routes serve them.
+        if gateway.ragRoute(for: chat.model) != nil { return .handOver(request) }
         // Ollama's whole answers are read from the backend's stream too (timed at their first token).
         let assembles = !stream && request.dialect.assemblesWholeAnswers
         guard limiter.tryAcquire() else { return .handOver(request) }

@@ -63,7 +63,10 @@ public final class Gateway: Sendable {
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
         addOperationsRoutes(to: routes)
-        if let documents { addDocumentRoutes(to: routes, documents: documents) }
+        if let documents {
+            addDocumentRoutes(to: routes, documents: documents)
+            addQueryRoutes(to: routes, documents: documents)
+        }
         return routes
     }
 
@@ -109,6 +112,9 @@ public final class Gateway: Sendable {
     func chat(_ dialect: GatewayDialect, _ request: Request, context: GatewayContext) async throws -> Response {
         let begun = ContinuousClock.now
         let (chat, streams) = try dialect.chatRequest(from: try await body(of: request, context: context), routeName: routeName)
+        if let rag = ragRoute(for: chat.model) {
+            return try await groundedChat(dialect, chat, streams: streams, rag: rag, request: request, context: context)
+        }
         let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
         if streams {
             let encoder = dialect.streamEncoder(for: chat)  // made before routing: Ollama's durations start here

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FerryConfig
 import FerryCore
+import FerryRAG
 import Foundation
 import Logging
 
@@ -12,6 +13,8 @@ struct ChatCommand: AsyncParsableCommand {
         discussion: """
             Backends come from --backend/--url/--model, or else from --config or the environment, as for `ferry serve`.
             Commands: /model [NAME], /backend [KIND [URL]], /system [TEXT], /reset, /save FILE, /help, /exit.
+            With --rag COLLECTION, answers come from the collection's documents with numbered sources, and the \
+            conversation is a session (its id is shown; `ferry query --session ID` continues it).
             Ctrl-C stops the answer being written; at the prompt, press it twice (or Ctrl-D) to leave.
             """
     )
@@ -43,6 +46,12 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "The most tokens per answer.")
     var maxTokens: Int?
 
+    @Option(help: "Answer from this collection's documents, with sources; the conversation is kept as a session.")
+    var rag: String?
+
+    @Option(help: "With --rag: adaptive (default; follow-ups are rewritten with the conversation) or simple.")
+    var mode: QueryMode = .adaptive
+
     @Flag(help: "Show each attempt, the backend, time to first token, tokens/s and the raw events.")
     var debug = false
 
@@ -59,7 +68,8 @@ struct ChatCommand: AsyncParsableCommand {
         sampling.temperature = temperature
         sampling.maxTokens = maxTokens
         let chosen = backend.map { ChatSession.Target.direct(kind: $0, url: url, model: model, apiKey: apiKey) } ?? .configured(file: options.config, route: model)
-        let session = try await ChatSession.open(chosen, system: system, sampling: sampling, debug: debug)
+        let grounding = rag.map { ChatSession.Grounding(collection: $0, mode: mode) }
+        let session = try await ChatSession.open(chosen, system: system, sampling: sampling, grounding: grounding, debug: debug)
         try await session.run()
     }
 }

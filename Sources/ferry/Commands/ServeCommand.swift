@@ -68,9 +68,10 @@ struct ServeCommand: AsyncParsableCommand {
         let app = gateway.makeApplication(host: host, port: configuration.port) { port in
             let shown = host.contains(":") ? "[\(host)]" : host
             ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Ollama API at /api)")
-            ConsoleLogging.say("  documents: /api/documents, /api/search (store \(configuration.rag.storeDescription))")
+            ConsoleLogging.say("  documents: /api/documents, /api/search, /api/query (store \(configuration.rag.storeDescription))")
             for route in router.routes {
-                ConsoleLogging.say("  route \(route.name)\(route.aliases.isEmpty ? "" : " (also \(route.aliases.joined(separator: ", ")))"): \(route.backends.map(\.name).joined(separator: " → ")), \(route.strategy.rawValue)")
+                let rag = documents.answers.ragRoutes[route.name].map { ", answers from collection \($0.collection) (\($0.mode.rawValue))" } ?? ""
+                ConsoleLogging.say("  route \(route.name)\(route.aliases.isEmpty ? "" : " (also \(route.aliases.joined(separator: ", ")))"): \(route.backends.map(\.name).joined(separator: " → ")), \(route.strategy.rawValue)\(rag)")
             }
             for process in RouterFactory.managedProcesses(of: router) {
                 ConsoleLogging.say("  launching \(process.name): \(process.status.command)\(process.spec.startOnFirstRequest ? " (on the first request)" : "")")
@@ -116,7 +117,21 @@ struct ServeCommand: AsyncParsableCommand {
         return DocumentService(
             store: store, reader: DocumentReader(maxBytes: settings.maxFileMegabytes << 20),
             chunking: ChunkingOptions(maxTokens: settings.chunkTokens, overlapTokens: settings.chunkOverlap),
-            allowServerPaths: settings.allowServerPaths, embedder: embedder
+            allowServerPaths: settings.allowServerPaths, answers: answerSettings(configuration), embedder: embedder
         )
+    }
+
+    /// `rag.answer` and the RAG routes (by name and alias).
+    static func answerSettings(_ configuration: FerryConfiguration) -> AnswerSettings {
+        var answers = AnswerSettings()
+        answers.options = configuration.rag.answering
+        answers.route = configuration.rag.answerRoute
+        answers.mode = configuration.rag.answerMode
+        answers.rerankRoute = configuration.rag.rerankRoute
+        for route in configuration.routes {
+            guard let rag = route.rag else { continue }
+            for name in [route.name] + route.aliases { answers.ragRoutes[name] = rag }
+        }
+        return answers
     }
 }

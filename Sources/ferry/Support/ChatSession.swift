@@ -1,7 +1,9 @@
 import ArgumentParser
 import FerryConfig
 import FerryCore
+import FerryRAG
 import FerryRouter
+import FerryServer
 import Foundation
 import Synchronization
 
@@ -14,28 +16,52 @@ final class ChatSession: Sendable {
         case configured(file: String?, route: String?)
     }
 
+    /// `--rag`: answers from a collection, the conversation kept as a session.
+    struct Grounding: Sendable {
+        var collection: String
+        var mode: QueryMode
+    }
+
     private struct State: Sendable {
         var target: Target
         var setup: ConfiguredRouter
         var system: String?
         var history: [ChatMessage] = []
         var quitting = false
+        /// With --rag: the store and embedding model, and the session (nil until the first answer).
+        var answers: AnswerSetup?
+        var sessionID: String?
     }
 
     private let state: Mutex<State>
     private let sampling: SamplingParameters
+    private let grounding: Grounding?
     private let debug: Bool
     private let terminal = Terminal.current
     private let interactive = isatty(STDIN_FILENO) == 1
 
-    private init(target: Target, setup: ConfiguredRouter, system: String?, sampling: SamplingParameters, debug: Bool) {
-        state = Mutex(State(target: target, setup: setup, system: system))
+    private init(target: Target, setup: ConfiguredRouter, answers: AnswerSetup?, system: String?, sampling: SamplingParameters, grounding: Grounding?, debug: Bool) {
+        state = Mutex(State(target: target, setup: setup, system: system, answers: answers))
         self.sampling = sampling
+        self.grounding = grounding
         self.debug = debug
     }
 
-    static func open(_ target: Target, system: String?, sampling: SamplingParameters, debug: Bool) async throws -> ChatSession {
-        ChatSession(target: target, setup: try await connect(target), system: system, sampling: sampling, debug: debug)
+    static func open(_ target: Target, system: String?, sampling: SamplingParameters, grounding: Grounding?, debug: Bool) async throws -> ChatSession {
+        let (setup, answers) = try await connect(target, grounded: grounding != nil)
+        return ChatSession(target: target, setup: setup, answers: answers, system: system, sampling: sampling, grounding: grounding, debug: debug)
+    }
+
+    /// The routes of `target`, and with --rag the store and embedding model over them.
+    static func connect(_ target: Target, grounded: Bool) async throws -> (ConfiguredRouter, AnswerSetup?) {
+        let setup = try await connect(target)
+        guard grounded else { return (setup, nil) }
+        do {
+            return (setup, try await AnswerSetup.make(routes: setup))
+        } catch {
+            await setup.shutdown()
+            throw error
+        }
     }
 
     static func connect(_ target: Target) async throws -> ConfiguredRouter {
@@ -87,10 +113,13 @@ final class ChatSession: Sendable {
             if text.isEmpty { continue }
             if text.hasPrefix("/") {
                 await command(text)
+            } else if let grounding {
+                await interrupts.answering { await self.askDocuments(text, grounding) }
             } else {
                 await interrupts.answering { await self.ask(text) }
             }
         }
+        await state.withLock(\.answers)?.rag.shutdown()
         await state.withLock(\.setup).shutdown()
     }
 
@@ -160,6 +189,38 @@ final class ChatSession: Sendable {
         }
     }
 
+    /// One turn with --rag: the answer from the collection, streamed, then its sources; the session goes on.
+    func askDocuments(_ text: String, _ grounding: Grounding) async {
+        let (answers, sessionID, route) = state.withLock { ($0.answers, $0.sessionID, routeName($0)) }
+        guard let answers else { return }
+        write(terminal.paint("assistant› ", .cyan))
+        do {
+            var request = AnswerRequest(question: text, mode: grounding.mode, collection: grounding.collection, context: .session(sessionID))
+            request.sampling = sampling
+            let summary = try await answers.answerer(route: route).answer(request) { event in
+                if case .delta(let piece) = event { write(piece) }
+            }
+            write("\n")
+            state.withLock { $0.sessionID = summary.sessionID }
+            QueryCommand.printSources(summary, terminal: terminal)
+            if sessionID == nil, let id = summary.sessionID {
+                say(terminal.paint("session \(id) (`ferry query --session \(id) …` continues it)", .dim))
+            }
+            if debug {
+                debugLine("session \(summary.sessionID ?? "-") · queries \(summary.queries) · backend \(summary.backend ?? "none") · " + String(format: "retrieval %.0f ms, generation %.0f ms", summary.timings.retrievalMilliseconds, summary.timings.generationMilliseconds))
+            }
+        } catch is CancellationError {
+            write("\n")
+            say(terminal.paint("[stopped]", .dim))
+        } catch let error as FerryError {
+            write("\n")
+            say(terminal.paint(error.code == .cancelled ? "[stopped]" : "error: \(error.description)", error.code == .cancelled ? .dim : .red))
+        } catch {
+            write("\n")
+            say(terminal.paint("error: \(error)", .red))
+        }
+    }
+
     // MARK: Slash commands
 
     func command(_ line: String) async {
@@ -195,7 +256,10 @@ final class ChatSession: Sendable {
             state.withLock { $0.system = argument == "-" ? nil : argument }
             say(terminal.paint(argument == "-" ? "system prompt cleared" : "system prompt set", .dim))
         case "/reset":
-            state.withLock { $0.history.removeAll() }
+            state.withLock {
+                $0.history.removeAll()
+                $0.sessionID = nil
+            }
             say(terminal.paint("conversation forgotten", .dim))
         case "/save":
             guard !argument.isEmpty else { return say(terminal.paint("usage: /save FILE", .red)) }
@@ -209,14 +273,16 @@ final class ChatSession: Sendable {
 
     private func switchTo(_ target: Target) async {
         do {
-            let setup = try await Self.connect(target)
-            let old = state.withLock { state in
+            let (setup, answers) = try await Self.connect(target, grounded: grounding != nil)
+            let (old, oldAnswers) = state.withLock { state in
                 defer {
                     state.setup = setup
                     state.target = target
+                    state.answers = answers
                 }
-                return state.setup
+                return (state.setup, state.answers)
             }
+            await oldAnswers?.rag.shutdown()
             await old.shutdown()
             say(terminal.paint("now: \(describeTarget())", .dim))
         } catch {

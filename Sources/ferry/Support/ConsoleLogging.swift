@@ -17,6 +17,11 @@ enum ConsoleLogging {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
+    /// Writes text to standard output as it is (a streamed answer's pieces).
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
     /// Prints a value as pretty, key-sorted JSON (for `--json`).
     static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()

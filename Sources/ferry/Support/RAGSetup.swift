@@ -26,7 +26,8 @@ struct RAGSetup: ShutsDown {
         return try await make(configuration, needEmbedder: needEmbedder)
     }
 
-    static func make(_ configuration: FerryConfiguration, needEmbedder: Bool = true) async throws -> RAGSetup {
+    /// `router`: a router the caller has already made (and shuts down), for a configured embedding route.
+    static func make(_ configuration: FerryConfiguration, needEmbedder: Bool = true, router shared: ConfiguredRouter? = nil) async throws -> RAGSetup {
         let settings = configuration.rag
         let store = try await openStore(settings)
         guard needEmbedder else { return RAGSetup(settings: settings, store: store, embedder: nil, noEmbedderReason: nil, router: nil) }
@@ -41,8 +42,9 @@ struct RAGSetup: ShutsDown {
                 return RAGSetup(settings: settings, store: store, embedder: nil, noEmbedderReason: "the embedded embedding model could not be installed: \(error)", router: nil)
             }
         case .route(let route, let roles):
-            let router = try await ConfiguredRouter.make(configuration)
-            return RAGSetup(settings: settings, store: store, embedder: LanguageModelEmbedder(model: router.router, name: route, roles: Self.roles(roles)), noEmbedderReason: nil, router: router)
+            let router: ConfiguredRouter
+            if let shared { router = shared } else { router = try await ConfiguredRouter.make(configuration) }
+            return RAGSetup(settings: settings, store: store, embedder: LanguageModelEmbedder(model: router.router, name: route, roles: Self.roles(roles)), noEmbedderReason: nil, router: shared == nil ? router : nil)
         }
     }
 

@@ -1,0 +1,45 @@
+import FerryCore
+import FerryRAG
+import Synchronization
+
+/// An answer running in its own task for a streamed response: ``start(_:_:)`` returns once the first event is in
+/// hand — so that a failure before it (a missing collection, a backend that cannot answer) is still an HTTP error
+/// — and ``events`` then yields every event, the first included. The buffer is bounded by the answer itself (at
+/// most its max tokens); a client that leaves cancels the task.
+final class RunningAnswer: Sendable {
+    let events: AsyncThrowingStream<AnswerEvent, any Error>
+    private let continuation: AsyncThrowingStream<AnswerEvent, any Error>.Continuation
+    /// Who waits for the first event, until it comes (or the answer fails first).
+    private let waiting = Mutex<CheckedContinuation<Void, any Error>?>(nil)
+
+    private init() {
+        (events, continuation) = AsyncThrowingStream.makeStream(of: AnswerEvent.self)
+    }
+
+    static func start(_ answerer: Answerer, _ request: AnswerRequest) async throws -> RunningAnswer {
+        let running = RunningAnswer()
+        try await withCheckedThrowingContinuation { (began: CheckedContinuation<Void, any Error>) in
+            running.waiting.withLock { $0 = began }
+            let task = Task { await running.run(answerer, request) }
+            running.continuation.onTermination = { _ in task.cancel() }
+        }
+        return running
+    }
+
+    private func run(_ answerer: Answerer, _ request: AnswerRequest) async {
+        do {
+            try await answerer.answer(request) { event in
+                continuation.yield(event)
+                waiting.withLock { $0.take() }?.resume()
+            }
+            continuation.finish()
+        } catch {
+            if let began = waiting.withLock({ $0.take() }) {
+                began.resume(throwing: error)
+                continuation.finish()
+            } else {
+                continuation.finish(throwing: error)
+            }
+        }
+    }
+}

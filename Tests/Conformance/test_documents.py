@@ -194,16 +194,24 @@ def test_routed_embeddings_and_a_killed_ingest(sim, tmp_path):
 
 @pytest.mark.skipif(not os.environ.get("FERRY_TEST_POSTGRES_URL"), reason="no PostgreSQL (.ci/run starts one)")
 def test_two_instances_share_a_postgresql_store(sim, tmp_path):
-    """Two `ferry serve`s on one PostgreSQL store: what one ingests, the other finds; a delete on one is seen by both."""
+    """Two `ferry serve`s on one PostgreSQL store: what one ingests, the other finds; a session begun on one goes on on
+    the other; a delete on one is seen by both."""
     url = os.environ["FERRY_TEST_POSTGRES_URL"]
     collection = "shared" + str(os.getpid())
-    config = f"backends:\n  sim:\n    provider: vllm\n    url: {sim.url}/v1\nroutes:\n  default:\n    backends: [sim]\nrag:\n  embedding:\n    route: none\n  postgres:\n    url: {url}\n"
+    config = f"backends:\n  sim:\n    provider: vllm\n    url: {sim.url}/v1\n    model: demo\nroutes:\n  default:\n    backends: [sim]\nrag:\n  embedding:\n    route: none\n  postgres:\n    url: {url}\n"
     first, second = serve(config, tmp_path / "one"), serve(config, tmp_path / "two")
     try:
         added = upload(first.url, ["regulations.docx"], collection).json()
         assert added["added"] == ["regulations.docx"] and added["notice"]
         found = httpx.post(second.url + "/api/search", json={"query": "beard approval officers", "collection": collection}).json()
         assert found["mode"] == "lexical" and found["results"][0]["document"] == "regulations.docx"
+        session = f"shared-{os.getpid()}"
+        asked = httpx.post(first.url + "/api/query", json={"question": "beard approval officers", "collection": collection, "session_id": session}, timeout=60).json()
+        assert asked["session_id"] == session and asked["sources"][0]["document"] == "regulations.docx"
+        httpx.post(second.url + "/api/query", json={"question": "and for sailors?", "collection": collection, "session_id": session}, timeout=60).raise_for_status()
+        turns = httpx.get(first.url + f"/api/sessions/{session}").json()["turns"]
+        assert [turn["question"] for turn in turns] == ["beard approval officers", "and for sailors?"]
+        assert httpx.delete(second.url + f"/api/sessions/{session}").status_code == 200
         document = httpx.get(second.url + "/api/documents", params={"collection": collection}).json()["documents"][0]
         assert httpx.delete(f"{second.url}/api/documents/{document['id']}").status_code == 200
         assert httpx.get(first.url + "/api/documents", params={"collection": collection}).json()["documents"] == []

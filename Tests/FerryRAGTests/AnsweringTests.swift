@@ -131,6 +131,10 @@ struct AnswererStateMachineTests {
         guard case .rewrite = rewriting.start(conversation: nil) else { Issue.record("rewrite"); return }
         guard case .retrieve(let queries) = rewriting.rewritten(nil) else { Issue.record("retrieve"); return }
         #expect(queries == ["First? and then?"])
+        var rambling = Machine(request: AnswerRequest(question: "وما هو النهر؟", mode: .adaptive, context: .history([.user("ما هي عاصمة مصر؟"), .assistant("القاهرة.")])), options: AnsweringOptions(), hasReranker: false)
+        _ = rambling.start(conversation: nil)
+        guard case .retrieve(let searched) = rambling.rewritten("The answer is:") else { Issue.record("retrieve"); return }
+        #expect(searched == ["ما هي عاصمة مصر؟ وما هو النهر؟"], "a rewrite sharing no term with the questions is not searched")
         var empty = Machine(request: AnswerRequest(question: "x"), options: AnsweringOptions(), hasReranker: false)
         _ = empty.start(conversation: nil)
         guard case .answerUncovered = empty.retrieved([]) else { Issue.record("nothing found is not covered"); return }

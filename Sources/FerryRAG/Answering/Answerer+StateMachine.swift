@@ -97,12 +97,15 @@ extension Answerer {
             return afterMemory(plan)
         }
 
-        /// The model's standalone query; nil when it failed or gave nothing usable.
+        /// The model's standalone query; nil when it failed or gave nothing usable. A rewrite that shares no term
+        /// with the question or the one before it (a small model's "The answer is:") is not searched.
         mutating func rewritten(_ query: String?) -> Action {
             guard case .rewriting(var plan) = state else { return invalid("rewritten") }
             let contextual = plan.previousQuestion.map { $0 + " " + plan.request.question } ?? plan.request.question
+            let asked = Set(QueryTerms.terms(contextual))
+            let usable = query.flatMap { !asked.isDisjoint(with: QueryTerms.terms($0)) ? $0 : nil }
             var queries: [String] = []
-            for candidate in [query, contextual].compactMap({ $0 }) where !queries.contains(candidate) { queries.append(candidate) }
+            for candidate in [usable, contextual].compactMap({ $0 }) where !queries.contains(candidate) { queries.append(candidate) }
             plan.queries = queries
             state = .retrieving(plan)
             return .retrieve(queries)

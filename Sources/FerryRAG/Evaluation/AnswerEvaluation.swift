@@ -31,10 +31,9 @@ public struct AnswerEvaluation: Sendable {
     }
 
     /// Adaptive mode's gate: the best passage's cosine for questions the collection covers and for questions about
-    /// held-out articles, and the share of each the threshold declines.
+    /// held-out articles, and the share of each ``RelevanceGate`` declines.
     public struct Gate: Sendable, Hashable, Codable {
         public var pair: String
-        public var threshold: Double
         public var covered: Int
         public var uncovered: Int
         public var coveredMedian: Double
@@ -100,7 +99,7 @@ public struct AnswerEvaluation: Sendable {
             }
         }
         let gate = Gate(
-            pair: label, threshold: embedder == nil ? options.minTermCoverage : options.minRelevance, covered: covered.count, uncovered: uncovered.count,
+            pair: label, covered: covered.count, uncovered: uncovered.count,
             coveredMedian: Self.median(coveredScores.map { $0[embedder == nil ? 1 : 0] }), uncoveredMedian: Self.median(uncoveredScores.map { $0[embedder == nil ? 1 : 0] }),
             falseDeclines: Double(coveredDeclined) / Double(max(1, covered.count)), rightDeclines: Double(uncoveredDeclined) / Double(max(1, uncovered.count)),
             coveredScores: coveredScores, uncoveredScores: uncoveredScores

@@ -11,6 +11,8 @@ final class RunningAnswer: Sendable {
     private let continuation: AsyncThrowingStream<AnswerEvent, any Error>.Continuation
     /// Who waits for the first event, until it comes (or the answer fails first).
     private let waiting = Mutex<CheckedContinuation<Void, any Error>?>(nil)
+    /// The task answering, once started.
+    private let task = Mutex<Task<Void, Never>?>(nil)
 
     private init() {
         (events, continuation) = AsyncThrowingStream.makeStream(of: AnswerEvent.self)
@@ -18,10 +20,16 @@ final class RunningAnswer: Sendable {
 
     static func start(_ answerer: Answerer, _ request: AnswerRequest) async throws -> RunningAnswer {
         let running = RunningAnswer()
-        try await withCheckedThrowingContinuation { (began: CheckedContinuation<Void, any Error>) in
-            running.waiting.withLock { $0 = began }
-            let task = Task { await running.run(answerer, request) }
-            running.continuation.onTermination = { _ in task.cancel() }
+        // A client that leaves before the first event cancels the answer too.
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (began: CheckedContinuation<Void, any Error>) in
+                running.waiting.withLock { $0 = began }
+                let started = Task { await running.run(answerer, request) }
+                running.task.withLock { $0 = started }
+                running.continuation.onTermination = { _ in started.cancel() }
+            }
+        } onCancel: {
+            running.task.withLock { $0 }?.cancel()
         }
         return running
     }

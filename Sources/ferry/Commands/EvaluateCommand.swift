@@ -121,16 +121,20 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         if json { return try ConsoleLogging.printJSON(Report(route: results.2, answers: results.0, gate: results.1)) }
         ConsoleLogging.say("Route: \(results.2); embedding model: \(setup.rag.embedder?.modelName ?? "none (lexical only)")")
-        ConsoleLogging.say("| pair | mode | questions | gold in sources | gold cited | gold in answer | declined | retrieval ms | generation ms | total ms |")
-        ConsoleLogging.say("|---|---|---|---|---|---|---|---|---|---|")
-        for row in results.0 {
-            ConsoleLogging.say(String(format: "| %@ | %@ | %d | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.0f |", row.pair, row.mode.rawValue, row.questions, row.goldInSources, row.goldCited, row.answerHasGold, row.declined, row.medianRetrievalMilliseconds, row.medianGenerationMilliseconds, row.medianTotalMilliseconds))
+        if !results.0.isEmpty {
+            ConsoleLogging.say("| pair | mode | questions | gold in sources | gold cited | gold in answer | declined | retrieval ms | generation ms | total ms |")
+            ConsoleLogging.say("|---|---|---|---|---|---|---|---|---|---|")
+            for row in results.0 {
+                ConsoleLogging.say(String(format: "| %@ | %@ | %d | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.0f |", row.pair, row.mode.rawValue, row.questions, row.goldInSources, row.goldCited, row.answerHasGold, row.declined, row.medianRetrievalMilliseconds, row.medianGenerationMilliseconds, row.medianTotalMilliseconds))
+            }
+            ConsoleLogging.say("")
         }
-        ConsoleLogging.say("")
-        ConsoleLogging.say("| pair | threshold | covered / held-out questions | median best, covered | median best, held-out | covered declined | held-out declined |")
-        ConsoleLogging.say("|---|---|---|---|---|---|---|")
+        let answering = setup.settings.answering
+        ConsoleLogging.say(String(format: "Adaptive mode's gate: cosine ≥ %.2f (same language) or ≥ %.2f (across languages), or ≥ %.0f %% of the query's terms", answering.minRelevance, answering.minCrossLingualRelevance, answering.minTermCoverage * 100))
+        ConsoleLogging.say("| pair | covered / held-out questions | median best cosine, covered | median best cosine, held-out | covered declined | held-out declined |")
+        ConsoleLogging.say("|---|---|---|---|---|---|")
         for gate in results.1 {
-            ConsoleLogging.say(String(format: "| %@ | %.2f | %d / %d | %.3f | %.3f | %.3f | %.3f |", gate.pair, gate.threshold, gate.covered, gate.uncovered, gate.coveredMedian, gate.uncoveredMedian, gate.falseDeclines, gate.rightDeclines))
+            ConsoleLogging.say(String(format: "| %@ | %d / %d | %.3f | %.3f | %.3f | %.3f |", gate.pair, gate.covered, gate.uncovered, gate.coveredMedian, gate.uncoveredMedian, gate.falseDeclines, gate.rightDeclines))
         }
     }
 }

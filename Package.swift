@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "FerryBench", targets: ["FerryBench"]),
         .library(name: "FerryLaunch", targets: ["FerryLaunch"]),
         .library(name: "FerryRAG", targets: ["FerryRAG"]),
+        .library(name: "FerryCache", targets: ["FerryCache"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
     dependencies: [
@@ -115,11 +116,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The response cache: keys (swift-crypto), stores (memory, SQLite through GRDB, PostgreSQL through postgres-nio),
+        // single-flight.
+        .target(
+            name: "FerryCache",
+            dependencies: [
+                "FerryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         // The configuration factory: file + environment + command line → providers and a router.
         .target(
             name: "FerryConfig",
             dependencies: [
-                "FerryCore", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryWire",
+                "FerryCache", "FerryCore", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryWire",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -152,7 +167,7 @@ let package = Package(
         .target(
             name: "FerryServer",
             dependencies: [
-                "FerryCore", "FerryWire", "FerryRouter", "FerryProviders", "FerryRAG",
+                "FerryCore", "FerryWire", "FerryRouter", "FerryProviders", "FerryRAG", "FerryCache",
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -184,7 +199,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryBench", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryServer", "FerrySim",
+                "FerryBench", "FerryCache", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryServer", "FerrySim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -244,13 +259,22 @@ let package = Package(
         ),
         .testTarget(
             name: "FerryConfigTests",
-            dependencies: ["FerryConfig", "FerryLaunch", "FerryRAG", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FerryCache", "FerryConfig", "FerryLaunch", "FerryRAG", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Files")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "FerryLaunchTests",
             dependencies: ["FerryLaunch", "FerryConfig", "FerryCore", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FerryCacheTests",
+            dependencies: [
+                "FerryCache", "FerryCore",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "FerryBenchTests", dependencies: ["FerryBench", "FerryCore"], swiftSettings: strict),

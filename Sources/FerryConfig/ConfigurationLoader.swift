@@ -1,3 +1,4 @@
+import FerryCache
 import FerryCore
 import FerryLaunch
 import FerryRAG
@@ -78,6 +79,7 @@ public enum ConfigurationLoader {
             }
             var spec = try route(name: name, key: key, backends: members, aliases: values.strings("\(key).aliases") ?? [], values: values)
             spec.rag = try ragRoute(key: key, values: values)
+            spec.cache = try cachePolicy(key: "\(key).cache", values: values, base: nil)
             routes.append(spec)
             for field in ["backends", "strategy", "aliases", "rag.collection", "rag.mode"] { note("\(key).\(field)", values.strings("\(key).\(field)")?.joined(separator: ", ") ?? values.string("\(key).\(field)")) }
         }
@@ -111,6 +113,10 @@ public enum ConfigurationLoader {
         let rag = try ragSettings(values: values, environment: environment, routes: routes)
         note("rag.embedding.route", values.string("rag.embedding.route"))
         if rag.postgresURL != nil { provenance.append(("rag.postgres.url", rag.storeDescription, values.source(of: "rag.postgres.url"))) }
+        let cache = try cacheConfiguration(values: values, rag: rag, routes: routes)
+        if let cache { provenance.append(("cache.store", cache.storeDescription, values.source(of: "cache.store"))) }
+        let adminKey = values.string("server.admin_key").flatMap { $0.isEmpty ? nil : $0 }
+        if adminKey != nil { provenance.append(("server.admin_key", "••••", values.source(of: "server.admin_key"))) }
         return FerryConfiguration(
             backends: backends, routes: routes, host: host, port: port,
             apiKeys: apiKeys,
@@ -125,6 +131,8 @@ public enum ConfigurationLoader {
             maxConnectionsPerHost: try values.int("http.max_connections_per_host", in: 1...100_000) ?? 1024,
             dnsRefreshInterval: try values.duration("dns.refresh_interval") ?? .seconds(30),
             rag: rag,
+            cache: cache,
+            adminKey: adminKey,
             provenance: provenance.map { (key: $0.0, value: $0.1, source: $0.2) }
         )
     }
@@ -173,6 +181,38 @@ public enum ConfigurationLoader {
         answering.temperature = try values.double("rag.answer.temperature", in: 0...2) ?? answering.temperature
         settings.answering = answering
         return settings
+    }
+
+    /// `cache:`, with each route's `cache:` override; nil when no store is named.
+    static func cacheConfiguration(values: ConfigurationValues, rag: RAGSettings, routes: [FerryConfiguration.RouteSpec]) throws(FerryError) -> CacheConfiguration? {
+        var stores: [String: CacheConfiguration.Store?] = ["none": nil]
+        for store in CacheConfiguration.Store.allCases { stores[store.rawValue] = store }
+        guard let chosen = try values.choice("cache.store", stores), let store = chosen else { return nil }
+        var configuration = CacheConfiguration(store: store, sqlitePath: rag.dataDirectory.appendingPathComponent("cache.sqlite").path)
+        configuration.maxBytes = (try values.int("cache.max_mb", in: 1...1_048_576) ?? 256) << 20
+        let policy = try cachePolicy(key: "cache", values: values, base: CachePolicy()) ?? CachePolicy()
+        configuration.settings = CacheSettings(policy: policy, flightTimeout: try values.duration("cache.flight_timeout") ?? .seconds(120))
+        for route in routes {
+            if let override = try cachePolicy(key: "routes.\(route.name).cache", values: values, base: policy) { configuration.settings.routes[route.name] = override }
+        }
+        if store == .postgres {
+            guard let url = values.string("cache.postgres.url") ?? rag.postgresURL, url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw values.invalid("cache.postgres.url", values.string("cache.postgres.url") ?? "", accepted: "postgres://USER:PASSWORD@HOST:5432/DATABASE (cache.store is postgres; rag.postgres.url is used when it is set)")
+            }
+            configuration.postgresURL = url
+        }
+        return configuration
+    }
+
+    /// A policy under `key` (`enabled`, `ttl`, `cache_all`) over `base`; nil when none of them is set.
+    static func cachePolicy(key: String, values: ConfigurationValues, base: CachePolicy?) throws(FerryError) -> CachePolicy? {
+        let enabled = try values.bool("\(key).enabled"), ttl = try values.duration("\(key).ttl"), all = try values.bool("\(key).cache_all")
+        guard enabled != nil || ttl != nil || all != nil else { return nil }
+        var policy = base ?? CachePolicy()
+        policy.enabled = enabled ?? policy.enabled
+        policy.ttl = ttl ?? policy.ttl
+        policy.cacheAll = all ?? policy.cacheAll
+        return policy
     }
 
     static let modes: [String: QueryMode] = Dictionary(uniqueKeysWithValues: QueryMode.allCases.map { ($0.rawValue, $0) })

@@ -1,3 +1,4 @@
+import FerryCache
 import FerryCore
 import FerryLaunch
 import FerryRAG
@@ -53,6 +54,8 @@ public struct FerryConfiguration: Sendable {
         public var timeouts: RouterTimeouts
         /// Set when the route is a RAG route (`routes.NAME.rag`): its chat answers are grounded in a collection.
         public var rag: RAGRoute?
+        /// The route's cache policy (`routes.NAME.cache`), when it overrides `cache:`'s.
+        public var cache: CachePolicy?
     }
 
     public var backends: [Backend]
@@ -78,6 +81,10 @@ public struct FerryConfiguration: Sendable {
     public var dnsRefreshInterval: Duration
     /// Documents and retrieval (`rag:`).
     public var rag: RAGSettings
+    /// The response cache (`cache:`); nil: off.
+    public var cache: CacheConfiguration?
+    /// The key of the operations endpoints (`/admin/*`, `server.admin_key`); nil: they answer 403. Never logged.
+    public var adminKey: String?
     /// Each setting that was read, with where it came from (for `ferry config`); secrets are redacted.
     public var provenance: [(key: String, value: String, source: String)]
 }

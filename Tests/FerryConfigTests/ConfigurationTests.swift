@@ -1,3 +1,4 @@
+import FerryCache
 import FerryConfig
 import FerryRAG
 import FerryCore
@@ -51,6 +52,27 @@ struct ConfigurationTests {
                 #expect(error.description.contains(words), "\(error.description)")
             }
         }
+    }
+
+    @Test("the cache is off until a store is named; routes override its policy; a postgres store needs a URL")
+    func cacheSettings() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        #expect(try await ConfigurationLoader.load(file: path, environment: [:]).cache == nil)
+        let on = try await ConfigurationLoader.load(file: path, environment: ["CACHE_STORE": "sqlite", "CACHE_TTL": "10m", "FERRY_DATA_DIR": "/tmp/ferry-config-test"])
+        let cache = try #require(on.cache)
+        #expect(cache.store == .sqlite && cache.maxBytes == 256 << 20 && cache.sqlitePath == "/tmp/ferry-config-test/cache.sqlite")
+        #expect(cache.settings.policy.ttl == .seconds(600) && !cache.settings.policy.cacheAll)
+        #expect(cache.settings.policy(for: "cloud").enabled == false && cache.settings.policy(for: "default").enabled)
+        #expect(cache.settings.policy(for: "cloud").ttl == .seconds(600), "an override keeps what it does not set")
+        #expect(try await ConfigurationLoader.load(file: path, environment: ["CACHE_STORE": "none"]).cache == nil)
+        do {
+            _ = try await ConfigurationLoader.load(file: path, environment: ["CACHE_STORE": "postgres"])
+            Issue.record("a postgres cache without a URL must be refused")
+        } catch {
+            #expect(error.description.contains("cache.postgres.url"))
+        }
+        let shared = try await ConfigurationLoader.load(file: path, environment: ["CACHE_STORE": "postgres", "RAG_POSTGRES_URL": "postgres://ferry@db/ferry"])
+        #expect(shared.cache?.postgresURL == "postgres://ferry@db/ferry", "the document store's database by default")
     }
 
     @Test("an environment variable overrides the file, and provenance says so")

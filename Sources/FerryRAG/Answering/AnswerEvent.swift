@@ -35,7 +35,7 @@ public struct AnswerSources: Sendable, Hashable {
 }
 
 /// How long each part of an answer took, in milliseconds.
-public struct AnswerTimings: Sendable, Hashable {
+public struct AnswerTimings: Sendable, Hashable, Codable {
     /// Rewriting the question and summarising older turns (adaptive mode, long sessions).
     public var preparationMilliseconds: Double = 0
     /// Embedding, searching and reranking.
@@ -48,7 +48,7 @@ public struct AnswerTimings: Sendable, Hashable {
 }
 
 /// A finished answer.
-public struct AnswerSummary: Sendable, Hashable {
+public struct AnswerSummary: Sendable, Hashable, Codable {
     public var answer: String
     /// Every source given to the model, each marked whether the answer cites it.
     public var sources: [AnswerSource]

@@ -26,19 +26,14 @@ public final class PostgresRAGStore: RAGStore {
     /// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require]`) and makes the
     /// tables when they are missing; `vectorExtension`: use pgvector when the server has it.
     public init(url: String, vectorExtension: Bool = true, logger: Logger = Logger(label: "ferry.rag.postgres")) async throws {
-        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""), let host = parts.host, let user = parts.user else {
-            throw FerryError(code: .configuration, message: "`\(Self.redacted(url))` is not a PostgreSQL URL", hint: "write postgres://USER:PASSWORD@HOST:5432/DATABASE")
-        }
-        let database = parts.path.split(separator: "/").first.map(String.init)
-        let mode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
-        let tls: PostgresClient.Configuration.TLS = mode == "disable" ? .disable : mode == "require" ? .require(.makeClientConfiguration()) : .prefer(.makeClientConfiguration())
-        var configuration = PostgresClient.Configuration(host: host, port: parts.port ?? 5432, username: user, password: parts.password, database: database, tls: tls)
+        let parsed = try PostgresURL(url)
+        var configuration = Self.configuration(parsed)
         configuration.options.maximumConnections = 8
         // The pool warns when a first query comes before run() has begun, which the task below makes likely and harmless.
         var background = logger
         background.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-        let location = "\(host):\(parts.port ?? 5432)/\(database ?? user)"
+        let location = parsed.location
         let running = Task { await client.run() }
         do {
             try await Self.migrate(client, logger: logger)
@@ -68,10 +63,14 @@ public final class PostgresRAGStore: RAGStore {
         }
     }
 
-    static func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
-        parts.password = "••••"
-        return parts.string ?? url
+    /// The client's configuration for `url`.
+    public static func configuration(_ url: PostgresURL) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = switch url.tls {
+        case .disable: .disable
+        case .require: .require(.makeClientConfiguration())
+        case .prefer: .prefer(.makeClientConfiguration())
+        }
+        return PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
     }
 
     static func reason(_ error: any Error) -> String {

@@ -1,3 +1,4 @@
+import FerryCache
 import CoreMetrics
 import FerryCore
 import FerryProviders
@@ -75,6 +76,8 @@ final class InlineChatService: Sendable {
         guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }) else { return .handOver(request) }
         // A RAG route's answers are retrieved and grounded first: the routes serve them.
         if gateway.ragRoute(for: chat.model) != nil { return .handOver(request) }
+        // So is every request to a route with a cache: its answer carries x-ferry-cache, hit, miss or bypass.
+        if let cache = gateway.cache, let route = try? router.route(for: chat.model), cache.settings.policy(for: route.name).enabled { return .handOver(request) }
         // Ollama's whole answers are read from the backend's stream too (timed at their first token).
         let assembles = !stream && request.dialect.assemblesWholeAnswers
         guard limiter.tryAcquire() else { return .handOver(request) }

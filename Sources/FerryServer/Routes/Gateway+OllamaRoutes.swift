@@ -36,7 +36,7 @@ extension Gateway {
                 let wire = try await decode(OllamaEmbedRequest.self, from: request, context: context)
                 var embedding = try wire.embeddingRequest()
                 embedding.model = routeName(embedding.model)
-                return try json(try await router.routedEmbed(embedding), context: context) { OllamaEmbedResponse($0) }
+                return try await cachedEmbedding(embedding, request: request, context: context) { OllamaEmbedResponse($0) }
             }
         }
         routes.get("/api/tags") { [self] _, context in

@@ -22,7 +22,7 @@ extension Gateway {
         routes.post("/v1/embeddings") { [self] request, context in
             await serve(.openAI, context) {
                 let wire = try await decode(OpenAIEmbeddingRequest.self, from: request, context: context)
-                return try json(try await router.routedEmbed(try wire.embeddingRequest()), context: context) { OpenAIEmbeddingResponse($0, format: wire.encodingFormat) }
+                return try await cachedEmbedding(try wire.embeddingRequest(), request: request, context: context) { OpenAIEmbeddingResponse($0, format: wire.encodingFormat) }
             }
         }
         routes.get("/v1/models") { [self] _, context in

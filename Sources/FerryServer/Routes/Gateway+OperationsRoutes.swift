@@ -1,3 +1,4 @@
+import FerryCache
 import FerryCore
 import FerryRouter
 import FerryWire
@@ -27,12 +28,28 @@ extension Gateway {
             }
         }
         routes.get("/status") { [self] _, context in
-            await serve(.openAI, context) { try json(router.status(), context: context) }
+            await serve(.openAI, context) { try json(GatewayStatus(router: router.status(), cache: await cache?.snapshot()), context: context) }
         }
         if let metricsText {
             routes.get("/metrics") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metricsText())))
             }
         }
+    }
+}
+
+/// `GET /status`: the router's status, and the cache's counts when there is a cache.
+struct GatewayStatus: Encodable {
+    var router: RouterStatus
+    var cache: ResponseCache.Snapshot?
+
+    enum CodingKeys: String, CodingKey {
+        case cache
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try router.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(cache, forKey: .cache)
     }
 }

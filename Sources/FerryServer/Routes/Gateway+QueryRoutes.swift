@@ -1,5 +1,7 @@
+import FerryCache
 import FerryCore
 import FerryRAG
+import FerryRouter
 import FerryWire
 import Foundation
 import HTTPTypes
@@ -12,16 +14,28 @@ extension Gateway {
     func addQueryRoutes(to routes: Hummingbird.Router<GatewayContext>, documents: DocumentService) {
         routes.post("/api/query") { [self] request, context in
             await serve(.openAI, context) {
+                let begun = ContinuousClock.now
                 let body = try await decode(QueryBody.self, from: request, context: context)
                 let question = try body.request(defaultMode: documents.answers.mode)
-                let answerer = await documents.answerer(router: router, route: try documents.answerRoute(requested: body.model, router: router))
-                guard body.stream == true else {
-                    let summary = try await answerer.answer(question)
-                    var response = try json(summary.json, context: context)
-                    if let backend = summary.backend { response.headers[GatewayHeaders.backend] = backend }
-                    return response
+                let route = try documents.answerRoute(requested: body.model, router: router)
+                let answerer = await documents.answerer(router: router, route: route)
+                let streams = body.stream == true
+                guard let cache else { return try await answer(question, answerer: answerer, streams: streams, context: context) }
+                guard case .use(let key, let policy, let lookup) = try await queryCacheUse(question, route: try router.route(for: route).name, request: request, documents: documents) else {
+                    cache.count(.bypass)
+                    return Self.marked(try await answer(question, answerer: answerer, streams: streams, context: context), .bypass)
                 }
-                return Self.answerEvents(try await RunningAnswer.start(answerer, question))
+                if lookup, let entry = await cache.lookup(key), case .document(let data) = entry.payload, let stored = try? JSONDecoder().decode(AnswerSummary.self, from: data) {
+                    cache.count(.hit)
+                    let summary = try await reuse(stored, for: question, documents: documents, begun: begun)
+                    return Self.hit(streams ? Self.answerEvents(Self.replayedEvents(summary)) : try json(summary.json, context: context), entry)
+                }
+                cache.count(.miss)
+                let response = try await answer(question, answerer: answerer, streams: streams, context: context) { summary in
+                    guard let data = try? JSONEncoder().encode(summary) else { return }
+                    await cache.keep(CacheEntry(key: key, payload: .document(data), backend: summary.backend ?? "ferry", ttl: policy.ttl))
+                }
+                return Self.marked(response, .miss)
             }
         }
         routes.get("/api/sessions/:id") { [self] _, context in
@@ -40,11 +54,22 @@ extension Gateway {
         }
     }
 
+    /// An answer, whole or as events; `finished` gets the summary of one that finished.
+    func answer(_ question: AnswerRequest, answerer: Answerer, streams: Bool, context: GatewayContext, finished: (@Sendable (AnswerSummary) async -> Void)? = nil) async throws -> Response {
+        guard streams else {
+            let summary = try await answerer.answer(question)
+            await finished?(summary)
+            var response = try json(summary.json, context: context)
+            if let backend = summary.backend { response.headers[GatewayHeaders.backend] = backend }
+            return response
+        }
+        return Self.answerEvents(try await RunningAnswer.start(answerer, question).events, finished: finished)
+    }
+
     /// Server-sent events: `event: sources`, then `event: delta` for each piece, then `event: done` with the whole
     /// answer and its timings; a failure after the first event is `event: error` with the gateway's error body.
-    static func answerEvents(_ answer: RunningAnswer) -> Response {
-        let events = answer.events
-        return Response(
+    static func answerEvents(_ events: AsyncThrowingStream<AnswerEvent, any Error>, finished: (@Sendable (AnswerSummary) async -> Void)? = nil) -> Response {
+        Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
@@ -58,6 +83,7 @@ extension Gateway {
                             try write(AnswerSummary.DeltaEvent(text: text), event: "delta", into: &buffer)
                         case .done(let summary):
                             try write(AnswerSummary.JSON(summary, type: "done"), event: "done", into: &buffer)
+                            await finished?(summary)
                         }
                         try await writer.write(buffer)
                         buffer.clear()

@@ -1,4 +1,5 @@
 import CoreMetrics
+import FerryCache
 import FerryCore
 import FerryRouter
 import FerryWire
@@ -33,11 +34,14 @@ public final class Gateway: Sendable {
     let apiKeys: Set<String>
     /// The documents API's store and embedding model; nil: no documents API.
     public let documents: DocumentService?
+    /// The response cache; nil: none.
+    public let cache: ResponseCache?
 
     public init(
         router: FerryRouter.Router,
         settings: GatewaySettings = GatewaySettings(),
         documents: DocumentService? = nil,
+        cache: ResponseCache? = nil,
         metricsText: (@Sendable () -> String)? = nil,
         logger: Logger = Logger(label: "ferry.gateway"),
         metrics: any MetricsFactory = MetricsSystem.factory
@@ -45,6 +49,7 @@ public final class Gateway: Sendable {
         self.router = router
         self.settings = settings
         self.documents = documents
+        self.cache = cache
         self.metricsText = metricsText
         self.logger = logger
         self.metrics = metrics
@@ -58,11 +63,12 @@ public final class Gateway: Sendable {
             let origin: CORSMiddleware<GatewayContext>.AllowOrigin = settings.corsOrigins.contains("*") ? .all : .custom(settings.corsOrigins[0])
             routes.add(middleware: CORSMiddleware(allowOrigin: origin, allowHeaders: [.contentType, .authorization], allowMethods: [.get, .post, .delete, .head, .options]))
         }
-        if !settings.apiKeys.isEmpty { routes.add(middleware: APIKeyMiddleware(keys: apiKeys)) }
+        if !settings.apiKeys.isEmpty { routes.add(middleware: APIKeyMiddleware(keys: apiKeys.union(settings.adminKey.map { [$0] } ?? []))) }
         routes.add(middleware: ConcurrencyLimitMiddleware(limiter: limiter, queueTimeout: settings.queueTimeout))
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
         addOperationsRoutes(to: routes)
+        if let cache { addCacheRoutes(to: routes, cache: cache) }
         if let documents {
             addDocumentRoutes(to: routes, documents: documents)
             addQueryRoutes(to: routes, documents: documents)
@@ -116,15 +122,30 @@ public final class Gateway: Sendable {
             return try await groundedChat(dialect, chat, streams: streams, rag: rag, request: request, context: context)
         }
         let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
+        if let cache {
+            return try await cachedChat(dialect, chat, streams: streams, request: request, context: context, cache: cache, prior: prior, begun: begun)
+        }
+        return try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun)
+    }
+
+    /// A chat request routed and answered whole or streamed; `completed` (the cache's) gets the whole answer and the
+    /// backend once it has ended — a stream after its last event — or nil when it failed or the client left.
+    func routedChat(
+        _ dialect: GatewayDialect, _ chat: ChatRequest, streams: Bool, context: GatewayContext, prior: PriorAttempt?, begun: ContinuousClock.Instant,
+        completed: (@Sendable (ChatResponse?, String) async -> Void)? = nil
+    ) async throws -> Response {
         if streams {
             let encoder = dialect.streamEncoder(for: chat)  // made before routing: Ollama's durations start here
-            return stream(try await router.routedStreamChat(chat, after: prior), encoder: encoder, contentType: dialect.streamContentType, context: context)
+            return stream(try await router.routedStreamChat(chat, after: prior), encoder: encoder, contentType: dialect.streamContentType, context: context, completed: completed)
         }
         switch dialect {
         case .openAI:
-            return try json(try await router.routedChat(chat, after: prior), context: context) { OpenAIChatCompletion($0) }
+            let routed = try await router.routedChat(chat, after: prior)
+            await completed?(routed.value, routed.backend)
+            return try json(routed, context: context) { OpenAIChatCompletion($0) }
         case .ollama:
             let (routed, assembler) = try await assembled(router.routedStreamChat(chat, after: prior))
+            await completed?(assembler.response(), routed.backend)
             let timings = OllamaTimings(begun: begun, firstToken: assembler.firstTokenAt, load: assembler.loadDuration)
             return try json(routed, context: context) { _ in try OllamaChatResponse(assembler.response(), timings: timings) }
         }
@@ -173,21 +194,40 @@ public final class Gateway: Sendable {
 
     /// A streamed answer: the router's events, written by `encoder` as they come. The router has already passed
     /// its commit point, so headers can go out now; later failures arrive in-band.
-    func stream(_ routed: RoutedAnswer<ChatEventStream>, encoder: some ChatEventEncoder, contentType: String, context: GatewayContext) -> Response {
+    /// `completed`: called once the stream has ended with the whole answer (nil when it failed or the client left).
+    func stream(_ routed: RoutedAnswer<ChatEventStream>, encoder: some ChatEventEncoder, contentType: String, context: GatewayContext, completed: (@Sendable (ChatResponse?, String) async -> Void)? = nil) -> Response {
         var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-cache"]
         Self.addRoutingHeaders(&headers, routed, context: context)
         let events = routed.value
+        let backend = routed.backend
         return Response(
             status: .ok,
             headers: headers,
             body: ResponseBody { writer in
                 var encoder = encoder
                 var buffer = ByteBuffer()
-                for try await event in events {
-                    try encoder.encode(event, into: &buffer)
-                    try await writer.write(buffer)
-                    buffer.clear()
+                guard let completed else {
+                    for try await event in events {
+                        try encoder.encode(event, into: &buffer)
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                    return try await writer.finish(nil)
                 }
+                var assembler = ChatStreamAssembler()
+                var failed = false
+                do {
+                    for try await event in events {
+                        try encoder.encode(event, into: &buffer)
+                        try await writer.write(buffer)
+                        buffer.clear()
+                        if case .error = event { failed = true } else { try? assembler.consume(event) }
+                    }
+                } catch {
+                    await completed(nil, backend)
+                    throw error
+                }
+                await completed(!failed && assembler.isFinished ? assembler.response() : nil, backend)
                 try await writer.finish(nil)
             }
         )

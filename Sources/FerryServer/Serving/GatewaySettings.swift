@@ -11,8 +11,11 @@ public struct GatewaySettings: Sendable {
     /// request goes through the routes. The answers are the same either way (the differential tests check it);
     /// the inline path costs about half the CPU per answer.
     public var inlineChat: Bool
+    /// The key of `/admin/*` (`server.admin_key`); nil: those endpoints answer 403.
+    public var adminKey: String?
 
-    public init(apiKeys: [String] = [], maxConcurrentRequests: Int = 512, queueTimeout: Duration = .seconds(10), corsOrigins: [String] = [], inlineChat: Bool = true) {
+    public init(apiKeys: [String] = [], maxConcurrentRequests: Int = 512, queueTimeout: Duration = .seconds(10), corsOrigins: [String] = [], inlineChat: Bool = true, adminKey: String? = nil) {
+        self.adminKey = adminKey
         self.apiKeys = apiKeys
         self.maxConcurrentRequests = maxConcurrentRequests
         self.queueTimeout = queueTimeout

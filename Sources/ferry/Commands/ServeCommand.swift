@@ -1,5 +1,6 @@
 import ArgumentParser
 import FerryConfig
+import FerryCache
 import FerryCore
 import FerryLaunch
 import FerryProviders
@@ -53,14 +54,16 @@ struct ServeCommand: AsyncParsableCommand {
         let router = setup.router
         let logger = Logger(label: "ferry.serve")
         let documents = try await Self.documentService(configuration, router: router)
+        let cache = try await CacheSetup.responseCache(configuration)
         let gateway = Gateway(
             router: router,
             settings: GatewaySettings(
                 apiKeys: configuration.apiKeys, maxConcurrentRequests: configuration.maxConcurrentRequests,
                 queueTimeout: configuration.queueTimeout, corsOrigins: configuration.corsOrigins,
-                inlineChat: configuration.inlineChat
+                inlineChat: configuration.inlineChat, adminKey: configuration.adminKey
             ),
             documents: documents,
+            cache: cache,
             metricsText: { registry.emitToString() },
             logger: logger
         )
@@ -69,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
             let shown = host.contains(":") ? "[\(host)]" : host
             ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Ollama API at /api)")
             ConsoleLogging.say("  documents: /api/documents, /api/search, /api/query (store \(configuration.rag.storeDescription))")
+            if let cache = configuration.cache { ConsoleLogging.say("  cache: \(cache.storeDescription), ttl \(cache.settings.policy.ttl), \(cache.settings.policy.cacheAll ? "every answer" : "deterministic requests (temperature 0 or a seed)")") }
             for route in router.routes {
                 let rag = documents.answers.ragRoutes[route.name].map { ", answers from collection \($0.collection) (\($0.mode.rawValue))" } ?? ""
                 ConsoleLogging.say("  route \(route.name)\(route.aliases.isEmpty ? "" : " (also \(route.aliases.joined(separator: ", ")))"): \(route.backends.map(\.name).joined(separator: " → ")), \(route.strategy.rawValue)\(rag)")

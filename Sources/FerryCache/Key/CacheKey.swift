@@ -1,0 +1,77 @@
+import Crypto
+import FerryCore
+import Foundation
+
+/// What a cached answer is found by: the SHA-256 of a request's normalised form — the route that serves it, the
+/// tenant (with API keys, one tenant never gets another's answers) and everything that shapes the answer, but
+/// not whether it is streamed — so a whole answer can be replayed as a stream and the reverse.
+///
+/// ```swift
+/// let key = try CacheKey.chat(request, route: "default", tenant: nil)
+/// ```
+public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
+    /// 64 hexadecimal digits.
+    public let digest: String
+    /// The route, kept beside the digest so that a route's entries can be cleared.
+    public let route: String
+
+    public var description: String { "\(route)/\(digest.prefix(12))" }
+
+    init(route: String, kind: String, tenant: String?, canonical: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var hasher = SHA256()
+        hasher.update(data: Data("\(kind)\u{1F}\(route)\u{1F}\(tenant ?? "")\u{1F}".utf8))
+        hasher.update(data: try encoder.encode(canonical))
+        digest = Self.hex(hasher.finalize())
+        self.route = route
+    }
+
+    /// A chat: messages, tools, tool choice, sampling (stop and seed included) and response format; not the stream
+    /// flag, whether usage is sent at the end of a stream, nor the end-user id.
+    public static func chat(_ request: ChatRequest, route: String, tenant: String?) throws -> CacheKey {
+        var normal = request
+        normal.model = route
+        normal.includeUsage = false
+        normal.user = nil
+        return try CacheKey(route: route, kind: "chat", tenant: tenant, canonical: normal)
+    }
+
+    /// A legacy completion, normalised the same way.
+    public static func completion(_ request: CompletionRequest, route: String, tenant: String?) throws -> CacheKey {
+        var normal = request
+        normal.model = route
+        normal.includeUsage = false
+        return try CacheKey(route: route, kind: "completion", tenant: tenant, canonical: normal)
+    }
+
+    /// Embeddings: the inputs, their role and the requested size.
+    public static func embedding(_ request: EmbeddingRequest, route: String, tenant: String?) throws -> CacheKey {
+        var normal = request
+        normal.model = route
+        return try CacheKey(route: route, kind: "embedding", tenant: tenant, canonical: normal)
+    }
+
+    /// Anything else, by its own canonical form (`/api/query`: the normalised question, mode, collection and its
+    /// version, …).
+    public static func other(_ kind: String, _ canonical: some Encodable, route: String, tenant: String?) throws -> CacheKey {
+        try CacheKey(route: route, kind: kind, tenant: tenant, canonical: canonical)
+    }
+
+    /// A tenant's name for keys: a hash of its API key (the key itself is never kept).
+    public static func tenant(apiKey: String) -> String {
+        hex(SHA256.hash(data: Data(apiKey.utf8)).prefix(12))
+    }
+
+    /// Lower-case hexadecimal digits of `bytes`.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}

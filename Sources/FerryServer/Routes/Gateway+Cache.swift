@@ -1,0 +1,165 @@
+import FerryCache
+import FerryCore
+import FerryRouter
+import FerryWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+extension Gateway {
+    /// `x-ferry-cache`: `hit`, `miss` or `bypass` on answers; `bypass` on a request skips the cache.
+    static let cacheHeader = HTTPField.Name("x-ferry-cache")!
+    static let ageHeader = HTTPField.Name("age")!
+
+    /// What the cache does for one request.
+    enum CacheUse {
+        /// Neither look up nor keep: the client said so (`Cache-Control: no-store`, `x-ferry-cache: bypass`), or
+        /// the route does not cache this request.
+        case bypass
+        /// Look up (unless `Cache-Control: no-cache`), and keep a complete answer.
+        case use(CacheKey, CachePolicy, lookup: Bool)
+    }
+
+    /// The cache's decision for a request to `route` with `sampling` (nil: always deterministic, as embeddings).
+    func cacheUse(route: String, sampling: SamplingParameters?, request: Request, key: (String?) throws -> CacheKey) rethrows -> CacheUse {
+        guard let cache else { return .bypass }
+        let policy = cache.settings.policy(for: route)
+        let control = request.headers[.cacheControl]?.lowercased() ?? ""
+        if control.contains("no-store") || request.headers[Self.cacheHeader]?.lowercased() == "bypass" || !policy.enabled { return .bypass }
+        if let sampling, !policy.admits(sampling) { return .bypass }
+        let tenant = apiKeys.isEmpty ? nil : APIKeyMiddleware.bearerToken(request.headers[.authorization]).map(CacheKey.tenant(apiKey:))
+        return .use(try key(tenant), policy, lookup: !control.contains("no-cache"))
+    }
+
+    /// A chat request through the cache: a hit is replayed in the client's dialect, whole or as a stream, whatever
+    /// it was stored from; identical misses in flight wait for the first; a complete answer is kept.
+    func cachedChat(_ dialect: GatewayDialect, _ chat: ChatRequest, streams: Bool, request: Request, context: GatewayContext, cache: ResponseCache, prior: PriorAttempt?, begun: ContinuousClock.Instant) async throws -> Response {
+        let route = try router.route(for: chat.model).name
+        let use = try cacheUse(route: route, sampling: chat.sampling, request: request) { try CacheKey.chat(chat, route: route, tenant: $0) }
+        guard case .use(let key, let policy, let lookup) = use else {
+            cache.count(.bypass)
+            return Self.marked(try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun), .bypass)
+        }
+        var leading = false
+        if lookup {
+            if let entry = await cache.lookup(key), case .chat(let answer) = entry.payload {
+                cache.count(.hit)
+                return try replay(answer, entry: entry, dialect, chat, streams: streams, begun: begun)
+            }
+            switch await cache.join(key) {
+            case .followed(let entry?):
+                if case .chat(let answer) = entry.payload {
+                    cache.count(.hit)
+                    return try replay(answer, entry: entry, dialect, chat, streams: streams, begun: begun)
+                }
+            case .followed(nil): break
+            case .lead: leading = true
+            }
+        }
+        cache.count(.miss)
+        let leads = leading
+        let keep: @Sendable (ChatResponse?, String) async -> Void = { answer, backend in
+            var entry: CacheEntry?
+            if let answer, CachePolicy.keeps(answer.finishReason) {
+                entry = CacheEntry(key: key, payload: .chat(answer), backend: backend, ttl: policy.ttl)
+                await cache.keep(entry!)
+            }
+            if leads { await cache.land(key, entry) }
+        }
+        do {
+            return Self.marked(try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun, completed: keep), .miss)
+        } catch {
+            if leading { await cache.land(key, nil) }
+            throw error
+        }
+    }
+
+    /// A stored answer in the client's dialect: whole, or as a stream of one text piece, the tool calls and the end.
+    func replay(_ answer: ChatResponse, entry: CacheEntry, _ dialect: GatewayDialect, _ chat: ChatRequest, streams: Bool, begun: ContinuousClock.Instant) throws -> Response {
+        var buffer = ByteBuffer()
+        let contentType: String
+        if streams {
+            var encoder = dialect.streamEncoder(for: chat)
+            try encoder.encode(.start(StreamStart(id: answer.id, model: answer.model, created: answer.created)), into: &buffer)
+            if !answer.message.text.isEmpty { try encoder.encode(.textDelta(answer.message.text), into: &buffer) }
+            for (index, call) in answer.message.toolCalls.enumerated() {
+                try encoder.encode(.toolCallDelta(ToolCallDelta(index: index, id: call.id, name: call.name, arguments: call.arguments)), into: &buffer)
+            }
+            try encoder.encode(.finish(StreamFinish(reason: answer.finishReason, usage: answer.usage)), into: &buffer)
+            contentType = dialect.streamContentType
+        } else {
+            switch dialect {
+            case .openAI: try WireJSON.encode(OpenAIChatCompletion(answer), into: &buffer)
+            case .ollama: try WireJSON.encode(try OllamaChatResponse(answer, timings: OllamaTimings(begun: begun, firstToken: .now)), into: &buffer)
+            }
+            contentType = "application/json"
+        }
+        return Self.hit(Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: buffer)), entry)
+    }
+
+    /// Embeddings through the cache (they are deterministic: every request is cacheable).
+    func cachedEmbedding(_ embedding: EmbeddingRequest, request: Request, context: GatewayContext, encode: @escaping (EmbeddingResponse) throws -> some Encodable) async throws -> Response {
+        guard let cache else { return try json(try await router.routedEmbed(embedding), context: context, encode) }
+        let route = try router.route(for: embedding.model).name
+        let use = try cacheUse(route: route, sampling: nil, request: request) { try CacheKey.embedding(embedding, route: route, tenant: $0) }
+        guard case .use(let key, let policy, let lookup) = use else {
+            cache.count(.bypass)
+            return Self.marked(try json(try await router.routedEmbed(embedding), context: context, encode), .bypass)
+        }
+        if lookup, let entry = await cache.lookup(key), case .embedding(let vectors) = entry.payload {
+            cache.count(.hit)
+            return Self.hit(try json(try encode(vectors), context: context), entry)
+        }
+        cache.count(.miss)
+        let routed = try await router.routedEmbed(embedding)
+        await cache.keep(CacheEntry(key: key, payload: .embedding(routed.value), backend: routed.backend, ttl: policy.ttl))
+        return Self.marked(try json(routed, context: context, encode), .miss)
+    }
+
+    static func marked(_ response: Response, _ outcome: ResponseCache.Outcome) -> Response {
+        var response = response
+        response.headers[cacheHeader] = outcome.rawValue
+        return response
+    }
+
+    static func hit(_ response: Response, _ entry: CacheEntry) -> Response {
+        var response = marked(response, .hit)
+        response.headers[ageHeader] = String(entry.age())
+        response.headers[GatewayHeaders.backend] = entry.backend
+        return response
+    }
+
+    /// `DELETE /admin/cache[?route=NAME]` behind the admin key; `GET /admin/cache` for the counts.
+    func addCacheRoutes(to routes: Hummingbird.Router<GatewayContext>, cache: ResponseCache) {
+        routes.delete("/admin/cache") { [self] request, context in
+            await serve(.openAI, context) {
+                try checkAdmin(request)
+                let route = request.uri.queryParameters.get("route")
+                let removed = try await cache.store.removeAll(route: route)
+                return try json(CacheClearedJSON(removed: removed, route: route), context: context)
+            }
+        }
+        routes.get("/admin/cache") { [self] request, context in
+            await serve(.openAI, context) {
+                try checkAdmin(request)
+                return try json(await cache.snapshot(), context: context)
+            }
+        }
+    }
+
+    func checkAdmin(_ request: Request) throws {
+        guard let adminKey = settings.adminKey else {
+            throw FerryError(code: .unauthorized, message: "The operations endpoints are off", hint: "set server.admin_key (SERVER_ADMIN_KEY) and send it as Authorization: Bearer KEY", httpStatus: 403)
+        }
+        guard APIKeyMiddleware.bearerToken(request.headers[.authorization]) == adminKey else {
+            throw FerryError(code: .unauthorized, message: "The admin key is missing or wrong", hint: "send server.admin_key as Authorization: Bearer KEY", httpStatus: 401)
+        }
+    }
+}
+
+/// `DELETE /admin/cache`'s answer.
+struct CacheClearedJSON: Encodable {
+    var removed: Int
+    var route: String?
+}

@@ -22,6 +22,8 @@ public final class ResponseCache: Sendable {
 
     public let store: any CacheStore
     public let settings: CacheSettings
+    /// The semantic cache's vectors (routes with a `semantic` threshold).
+    public let semantic = SemanticIndex()
     let flights = SingleFlight()
     let logger: Logger
     private let counters: [Outcome: Counter]

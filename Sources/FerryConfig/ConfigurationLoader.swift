@@ -204,14 +204,16 @@ public enum ConfigurationLoader {
         return configuration
     }
 
-    /// A policy under `key` (`enabled`, `ttl`, `cache_all`) over `base`; nil when none of them is set.
+    /// A policy under `key` (`enabled`, `ttl`, `cache_all`, `semantic`) over `base`; nil when none of them is set.
     static func cachePolicy(key: String, values: ConfigurationValues, base: CachePolicy?) throws(FerryError) -> CachePolicy? {
         let enabled = try values.bool("\(key).enabled"), ttl = try values.duration("\(key).ttl"), all = try values.bool("\(key).cache_all")
-        guard enabled != nil || ttl != nil || all != nil else { return nil }
+        let semantic = try values.double("\(key).semantic", in: 0...1)
+        guard enabled != nil || ttl != nil || all != nil || semantic != nil else { return nil }
         var policy = base ?? CachePolicy()
         policy.enabled = enabled ?? policy.enabled
         policy.ttl = ttl ?? policy.ttl
         policy.cacheAll = all ?? policy.cacheAll
+        policy.semantic = semantic ?? policy.semantic
         return policy
     }
 

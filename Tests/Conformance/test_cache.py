@@ -185,3 +185,25 @@ def test_two_instances_share_a_postgresql_cache(slow_sim, tmp_path):
         assert two.json()["message"]["content"] == one.json()["choices"][0]["message"]["content"]
     finally:
         assert first.stop() == 0 and second.stop() == 0
+
+
+def test_a_semantic_route_answers_a_paraphrase_but_not_another_question(slow_sim, tmp_path):
+    process, _, _ = serve(
+        f"backends:\n  sim:\n    provider: vllm\n    url: {slow_sim.url}/v1\n    model: demo\nroutes:\n  default:\n    backends: [sim]\n"
+        "    cache: {semantic: 0.95}\ncache:\n  store: memory\n", tmp_path)
+    try:
+        def ask(question, system="Be brief."):
+            messages = [{"role": "system", "content": system}, {"role": "user", "content": question}]
+            return httpx.post(process.url + "/v1/chat/completions", json={"model": "default", "messages": messages, "temperature": 0}, timeout=300)
+        first = ask("What is the capital of France?")
+        assert first.headers["x-ferry-cache"] == "miss"
+        paraphrase = ask("what is the capital of france")
+        assert paraphrase.headers["x-ferry-cache"] == "hit" and float(paraphrase.headers["x-ferry-cache-similarity"]) >= 0.95
+        assert paraphrase.json()["choices"][0]["message"]["content"] == first.json()["choices"][0]["message"]["content"]
+        assert ask("How do volcanoes erupt?").headers["x-ferry-cache"] == "miss"
+        assert ask("what is the capital of france", system="Answer in French.").headers["x-ferry-cache"] == "miss", "another system prompt"
+        conversation = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}, {"role": "user", "content": "what is the capital of france"}]
+        multi = httpx.post(process.url + "/v1/chat/completions", json={"model": "default", "messages": conversation, "temperature": 0}, timeout=300)
+        assert multi.headers["x-ferry-cache"] == "miss" and "x-ferry-cache-similarity" not in multi.headers, "never for conversations"
+    finally:
+        assert process.stop() == 0

@@ -150,7 +150,7 @@ struct ResponseCacheTests {
         guard case .lead = await cache.join(key) else { Issue.record("the first leads"); return }
         async let first = cache.join(key)
         async let second = cache.join(key)
-        try await Task.sleep(for: .milliseconds(50))
+        while await cache.flights.followers(of: key.digest) < 2 { try await Task.sleep(for: .milliseconds(5)) }
         await cache.land(key, stored)
         for joined in await [first, second] {
             guard case .followed(let entry) = joined else { Issue.record("the others follow"); continue }
@@ -163,5 +163,35 @@ struct ResponseCacheTests {
         guard case .lead = await impatient.join(key) else { Issue.record("leads"); return }
         guard case .followed(nil) = await impatient.join(key) else { Issue.record("a follower gives up after the flight timeout"); return }
         await impatient.land(key, nil)
+    }
+}
+
+@Suite("Semantic cache")
+struct SemanticCacheTests {
+    @Test("a close vector under the same context finds the answer; another context or a far vector does not")
+    func nearest() {
+        let index = SemanticIndex(maxPerContext: 2)
+        index.add(context: "c1", vector: [1, 0, 0], digest: "paris")
+        index.add(context: "c1", vector: [0, 1, 0], digest: "cairo")
+        #expect(index.nearest(context: "c1", vector: [0.99, 0.05, 0], threshold: 0.95)?.digest == "paris")
+        #expect(index.nearest(context: "c1", vector: [0.7, 0.7, 0], threshold: 0.95) == nil)
+        #expect(index.nearest(context: "c2", vector: [1, 0, 0], threshold: 0.95) == nil)
+        index.add(context: "c1", vector: [0, 0, 1], digest: "rabat")
+        #expect(index.nearest(context: "c1", vector: [1, 0, 0], threshold: 0.95) == nil, "the oldest goes beyond the bound")
+    }
+
+    @Test("only single questions have a semantic context; it leaves the question out and keeps the system prompt")
+    func contexts() throws {
+        let single = ChatRequest(model: "m", messages: [.system("Be brief."), .user("Capital of France?")])
+        let context = try #require(try CacheKey.semanticContext(single, route: "default", tenant: nil))
+        #expect(context.question == "Capital of France?")
+        var paraphrased = single
+        paraphrased.messages[1] = .user("what's france's capital")
+        #expect(try CacheKey.semanticContext(paraphrased, route: "default", tenant: nil)?.context == context.context)
+        var french = single
+        french.messages[0] = .system("Answer in French.")
+        #expect(try CacheKey.semanticContext(french, route: "default", tenant: nil)?.context != context.context)
+        let conversation = ChatRequest(model: "m", messages: [.user("Hi"), .assistant("Hello"), .user("Capital of France?")])
+        #expect(try CacheKey.semanticContext(conversation, route: "default", tenant: nil) == nil)
     }
 }

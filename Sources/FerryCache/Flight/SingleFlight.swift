@@ -42,4 +42,7 @@ actor SingleFlight {
     }
 
     var inFlight: Int { waiting.count }
+
+    /// How many wait on `digest`'s leader.
+    func followers(of digest: String) -> Int { waiting[digest]?.count ?? 0 }
 }

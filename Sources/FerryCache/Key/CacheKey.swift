@@ -17,6 +17,12 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(route)/\(digest.prefix(12))" }
 
+    /// The key of a stored entry, from its digest (the semantic cache's matches).
+    public init(digest: String, route: String) {
+        self.digest = digest
+        self.route = route
+    }
+
     init(route: String, kind: String, tenant: String?, canonical: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -35,6 +41,20 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         normal.includeUsage = false
         normal.user = nil
         return try CacheKey(route: route, kind: "chat", tenant: tenant, canonical: normal)
+    }
+
+    /// The semantic cache's context of a single-question chat: everything but the question — the system prompt,
+    /// tools, tool choice, sampling, response format — so a similar question matches only under the same context.
+    /// Nil for anything else: a conversation's answer depends on more than its last question.
+    public static func semanticContext(_ request: ChatRequest, route: String, tenant: String?) throws -> (context: CacheKey, question: String)? {
+        let users = request.messages.filter { $0.role == .user }
+        guard users.count == 1, request.messages.allSatisfy({ $0.role == .user || $0.role == .system }), users[0].images.isEmpty else { return nil }
+        var normal = request
+        normal.model = route
+        normal.includeUsage = false
+        normal.user = nil
+        normal.messages = request.messages.filter { $0.role == .system }
+        return (try CacheKey(route: route, kind: "semantic", tenant: tenant, canonical: normal), users[0].text)
     }
 
     /// A legacy completion, normalised the same way.

@@ -8,7 +8,7 @@ import FerryCore
 ///   ttl: 1h
 ///   routes:
 ///     creative: {enabled: false}
-///     faq: {ttl: 24h, cache_all: true}
+///     faq: {ttl: 24h, cache_all: true, semantic: 0.95}
 /// ```
 public struct CachePolicy: Sendable, Hashable {
     public var enabled: Bool
@@ -16,11 +16,15 @@ public struct CachePolicy: Sendable, Hashable {
     /// Cache every answer, whatever its sampling; by default only deterministic requests are (temperature 0, or a
     /// seed), since anything else is expected to vary.
     public var cacheAll: Bool
+    /// The semantic cache's threshold (cosine similarity of the question's embedding to a stored one's), for
+    /// single-question requests only; nil: exact matches only (the default).
+    public var semantic: Double?
 
-    public init(enabled: Bool = true, ttl: Duration = .seconds(3600), cacheAll: Bool = false) {
+    public init(enabled: Bool = true, ttl: Duration = .seconds(3600), cacheAll: Bool = false, semantic: Double? = nil) {
         self.enabled = enabled
         self.ttl = ttl
         self.cacheAll = cacheAll
+        self.semantic = semantic
     }
 
     /// Whether a request with `sampling` may be answered from the cache.

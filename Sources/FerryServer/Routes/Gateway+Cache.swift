@@ -1,5 +1,6 @@
 import FerryCache
 import FerryCore
+import FerryRAG
 import FerryRouter
 import FerryWire
 import Foundation
@@ -11,6 +12,8 @@ extension Gateway {
     /// `x-ferry-cache`: `hit`, `miss` or `bypass` on answers; `bypass` on a request skips the cache.
     static let cacheHeader = HTTPField.Name("x-ferry-cache")!
     static let ageHeader = HTTPField.Name("age")!
+    /// On a semantic hit: how close the question was to the one answered.
+    static let similarityHeader = HTTPField.Name("x-ferry-cache-similarity")!
 
     /// What the cache does for one request.
     enum CacheUse {
@@ -28,8 +31,12 @@ extension Gateway {
         let control = request.headers[.cacheControl]?.lowercased() ?? ""
         if control.contains("no-store") || request.headers[Self.cacheHeader]?.lowercased() == "bypass" || !policy.enabled { return .bypass }
         if let sampling, !policy.admits(sampling) { return .bypass }
-        let tenant = apiKeys.isEmpty ? nil : APIKeyMiddleware.bearerToken(request.headers[.authorization]).map(CacheKey.tenant(apiKey:))
-        return .use(try key(tenant), policy, lookup: !control.contains("no-cache"))
+        return .use(try key(tenant(of: request)), policy, lookup: !control.contains("no-cache"))
+    }
+
+    /// The tenant a request's answers belong to: its API key's, when keys are configured.
+    func tenant(of request: Request) -> String? {
+        apiKeys.isEmpty ? nil : APIKeyMiddleware.bearerToken(request.headers[.authorization]).map(CacheKey.tenant(apiKey:))
     }
 
     /// A chat request through the cache: a hit is replayed in the client's dialect, whole or as a stream, whatever
@@ -42,10 +49,23 @@ extension Gateway {
             return Self.marked(try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun), .bypass)
         }
         var leading = false
+        /// The semantic cache's context and question vector, to remember the answer by.
+        var probe: (context: String, vector: [Float])?
         if lookup {
             if let entry = await cache.lookup(key), case .chat(let answer) = entry.payload {
                 cache.count(.hit)
                 return try replay(answer, entry: entry, dialect, chat, streams: streams, begun: begun)
+            }
+            if let threshold = policy.semantic, let question = try CacheKey.semanticContext(chat, route: route, tenant: tenant(of: request)),
+               let embedder = await documents?.currentEmbedder(), let vector = try? await embedder.embed([question.question], as: .query).first {
+                probe = (question.context.digest, vector)
+                if let match = cache.semantic.nearest(context: question.context.digest, vector: vector, threshold: threshold),
+                   let entry = await cache.lookup(CacheKey(digest: match.digest, route: route)), case .chat(let answer) = entry.payload {
+                    cache.count(.hit)
+                    var response = try replay(answer, entry: entry, dialect, chat, streams: streams, begun: begun)
+                    response.headers[Self.similarityHeader] = String(format: "%.4f", match.similarity)
+                    return response
+                }
             }
             switch await cache.join(key) {
             case .followed(let entry?):
@@ -58,12 +78,13 @@ extension Gateway {
             }
         }
         cache.count(.miss)
-        let leads = leading
+        let leads = leading, remembered = probe
         let keep: @Sendable (ChatResponse?, String) async -> Void = { answer, backend in
             var entry: CacheEntry?
             if let answer, CachePolicy.keeps(answer.finishReason) {
                 entry = CacheEntry(key: key, payload: .chat(answer), backend: backend, ttl: policy.ttl)
                 await cache.keep(entry!)
+                if let remembered { cache.semantic.add(context: remembered.context, vector: remembered.vector, digest: key.digest) }
             }
             if leads { await cache.land(key, entry) }
         }
@@ -137,6 +158,7 @@ extension Gateway {
                 try checkAdmin(request)
                 let route = request.uri.queryParameters.get("route")
                 let removed = try await cache.store.removeAll(route: route)
+                if route == nil { cache.semantic.removeAll() }
                 return try json(CacheClearedJSON(removed: removed, route: route), context: context)
             }
         }

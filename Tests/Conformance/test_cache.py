@@ -112,6 +112,16 @@ def test_identical_requests_in_flight_make_one_backend_call(cached, slow_sim):
     assert len({r.json()["choices"][0]["message"]["content"] for r in responses}) == 1
 
 
+def test_legacy_completions_are_cached_whole_and_streamed(cached):
+    client = openai.OpenAI(base_url=cached["url"] + "/v1", api_key="unused", max_retries=0)
+    first = client.completions.with_raw_response.create(model="default", prompt="Once upon a time", temperature=0, max_tokens=16)
+    assert first.headers["x-ferry-cache"] == "miss"
+    text = first.parse().choices[0].text
+    streamed = client.completions.with_raw_response.create(model="default", prompt="Once upon a time", temperature=0, max_tokens=16, stream=True)
+    assert streamed.headers["x-ferry-cache"] == "hit"
+    assert "".join(chunk.choices[0].text for chunk in streamed.parse() if chunk.choices) == text
+
+
 def test_embeddings_are_cached(cached):
     body = {"model": "default", "input": ["cache me"]}
     first = httpx.post(cached["url"] + "/v1/embeddings", json=body, timeout=60)

@@ -138,6 +138,40 @@ extension Gateway {
         return Self.marked(try json(routed, context: context, encode), .miss)
     }
 
+    /// A legacy completion through the cache, whole or streamed, replayed either way.
+    func cachedCompletion(_ completion: CompletionRequest, streams: Bool, request: Request, context: GatewayContext, cache: ResponseCache) async throws -> Response {
+        let encoder = OpenAIStreamEncoder(kind: .completion, includeUsage: completion.includeUsage)
+        let route = try router.route(for: completion.model).name
+        let use = try cacheUse(route: route, sampling: completion.sampling, request: request) { try CacheKey.completion(completion, route: route, tenant: $0) }
+        guard case .use(let key, let policy, let lookup) = use else {
+            cache.count(.bypass)
+            if streams { return Self.marked(stream(try await router.routedStreamComplete(completion), encoder: encoder, contentType: "text/event-stream", context: context), .bypass) }
+            return Self.marked(try json(try await router.routedComplete(completion), context: context) { OpenAICompletion($0) }, .bypass)
+        }
+        if lookup, let entry = await cache.lookup(key), case .completion(let answer) = entry.payload {
+            cache.count(.hit)
+            guard streams else { return Self.hit(try json(OpenAICompletion(answer), context: context), entry) }
+            var buffer = ByteBuffer()
+            var replaying = encoder
+            try replaying.encode(.start(StreamStart(id: answer.id, model: answer.model, created: answer.created)), into: &buffer)
+            if !answer.text.isEmpty { try replaying.encode(.textDelta(answer.text), into: &buffer) }
+            try replaying.encode(.finish(StreamFinish(reason: answer.finishReason, usage: answer.usage)), into: &buffer)
+            return Self.hit(Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody(byteBuffer: buffer)), entry)
+        }
+        cache.count(.miss)
+        guard streams else {
+            let routed = try await router.routedComplete(completion)
+            if CachePolicy.keeps(routed.value.finishReason) { await cache.keep(CacheEntry(key: key, payload: .completion(routed.value), backend: routed.backend, ttl: policy.ttl)) }
+            return Self.marked(try json(routed, context: context) { OpenAICompletion($0) }, .miss)
+        }
+        let keep: @Sendable (ChatResponse?, String) async -> Void = { answer, backend in
+            guard let answer, CachePolicy.keeps(answer.finishReason) else { return }
+            let text = CompletionResponse(id: answer.id, model: answer.model, created: answer.created, text: answer.text, finishReason: answer.finishReason, usage: answer.usage)
+            await cache.keep(CacheEntry(key: key, payload: .completion(text), backend: backend, ttl: policy.ttl))
+        }
+        return Self.marked(stream(try await router.routedStreamComplete(completion), encoder: encoder, contentType: "text/event-stream", context: context, completed: keep), .miss)
+    }
+
     static func marked(_ response: Response, _ outcome: ResponseCache.Outcome) -> Response {
         var response = response
         response.headers[cacheHeader] = outcome.rawValue

@@ -13,6 +13,7 @@ extension Gateway {
             await serve(.openAI, context) {
                 let wire = try await decode(OpenAICompletionRequest.self, from: request, context: context)
                 let completion = try wire.completionRequest()
+                if let cache { return try await cachedCompletion(completion, streams: wire.stream == true, request: request, context: context, cache: cache) }
                 if wire.stream == true {
                     return stream(try await router.routedStreamComplete(completion), encoder: OpenAIStreamEncoder(kind: .completion, includeUsage: completion.includeUsage), contentType: "text/event-stream", context: context)
                 }

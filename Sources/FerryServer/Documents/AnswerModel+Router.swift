@@ -35,3 +35,15 @@ extension AnswerModel {
         route.aliases.first ?? route.name
     }
 }
+
+extension Answerer {
+    /// An answerer whose answers `route` of `router` writes, reranked by `rerankRoute` when one is configured.
+    ///
+    /// ```swift
+    /// let answerer = Answerer.routed(router, route: "default", retriever: retriever, rerankRoute: nil, options: options)
+    /// ```
+    public static func routed(_ router: FerryRouter.Router, route: String, retriever: Retriever, rerankRoute: String?, options: AnsweringOptions) -> Answerer {
+        let reranker = rerankRoute.map { LanguageModelReranker(model: router, route: $0) as any Reranker }
+        return Answerer(retriever: retriever, model: .routed(router, route: route), reranker: reranker, options: options)
+    }
+}

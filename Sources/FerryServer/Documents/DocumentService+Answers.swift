@@ -6,9 +6,7 @@ extension DocumentService {
     /// An answerer whose answers `route` writes, through the router (retries, fallback), with the configured
     /// reranking route.
     func answerer(router: FerryRouter.Router, route: String) async -> Answerer {
-        let model = AnswerModel.routed(router, route: route)
-        let reranker = answers.rerankRoute.map { LanguageModelReranker(model: router, route: $0) as any Reranker }
-        return Answerer(retriever: await retriever(), model: model, reranker: reranker, options: answers.options)
+        Answerer.routed(router, route: route, retriever: await retriever(), rerankRoute: answers.rerankRoute, options: answers.options)
     }
 
     /// The name to ask for the route that writes `/api/query`'s answers.

@@ -101,13 +101,7 @@ extension Gateway {
         var buffer = ByteBuffer()
         let contentType: String
         if streams {
-            var encoder = dialect.streamEncoder(for: chat)
-            try encoder.encode(.start(StreamStart(id: answer.id, model: answer.model, created: answer.created)), into: &buffer)
-            if !answer.message.text.isEmpty { try encoder.encode(.textDelta(answer.message.text), into: &buffer) }
-            for (index, call) in answer.message.toolCalls.enumerated() {
-                try encoder.encode(.toolCallDelta(ToolCallDelta(index: index, id: call.id, name: call.name, arguments: call.arguments)), into: &buffer)
-            }
-            try encoder.encode(.finish(StreamFinish(reason: answer.finishReason, usage: answer.usage)), into: &buffer)
+            try Self.replayStream(answer, encoder: dialect.streamEncoder(for: chat), into: &buffer)
             contentType = dialect.streamContentType
         } else {
             switch dialect {
@@ -117,6 +111,18 @@ extension Gateway {
             contentType = "application/json"
         }
         return Self.hit(Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: buffer)), entry)
+    }
+
+    /// A stored answer as the events of a stream, written by `encoder`: the start, its text as one piece, its tool
+    /// calls whole, the end.
+    static func replayStream(_ answer: ChatResponse, encoder: some ChatEventEncoder, into buffer: inout ByteBuffer) throws {
+        var encoder = encoder
+        try encoder.encode(.start(StreamStart(id: answer.id, model: answer.model, created: answer.created)), into: &buffer)
+        if !answer.message.text.isEmpty { try encoder.encode(.textDelta(answer.message.text), into: &buffer) }
+        for (index, call) in answer.message.toolCalls.enumerated() {
+            try encoder.encode(.toolCallDelta(ToolCallDelta(index: index, id: call.id, name: call.name, arguments: call.arguments)), into: &buffer)
+        }
+        try encoder.encode(.finish(StreamFinish(reason: answer.finishReason, usage: answer.usage)), into: &buffer)
     }
 
     /// Embeddings through the cache (they are deterministic: every request is cacheable).
@@ -152,10 +158,8 @@ extension Gateway {
             cache.count(.hit)
             guard streams else { return Self.hit(try json(OpenAICompletion(answer), context: context), entry) }
             var buffer = ByteBuffer()
-            var replaying = encoder
-            try replaying.encode(.start(StreamStart(id: answer.id, model: answer.model, created: answer.created)), into: &buffer)
-            if !answer.text.isEmpty { try replaying.encode(.textDelta(answer.text), into: &buffer) }
-            try replaying.encode(.finish(StreamFinish(reason: answer.finishReason, usage: answer.usage)), into: &buffer)
+            let whole = ChatResponse(id: answer.id, model: answer.model, created: answer.created, message: .assistant(answer.text), finishReason: answer.finishReason, usage: answer.usage)
+            try Self.replayStream(whole, encoder: encoder, into: &buffer)
             return Self.hit(Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody(byteBuffer: buffer)), entry)
         }
         cache.count(.miss)

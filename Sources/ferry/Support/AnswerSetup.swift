@@ -39,8 +39,7 @@ struct AnswerSetup: ShutsDown {
         } catch let error as FerryError {
             throw ValidationError("\(error.message); \(error.hint)")
         }
-        let reranker = settings.rerankRoute.map { LanguageModelReranker(model: router, route: $0) as any Reranker }
-        return Answerer(retriever: Retriever(store: rag.store, embedder: rag.embedder, cache: indexes), model: .routed(router, route: route), reranker: reranker, options: settings.answering)
+        return Answerer.routed(router, route: route, retriever: Retriever(store: rag.store, embedder: rag.embedder, cache: indexes), rerankRoute: settings.rerankRoute, options: settings.answering)
     }
 
     func shutdown() async {

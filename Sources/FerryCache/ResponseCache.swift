@@ -21,6 +21,8 @@ public final class ResponseCache: Sendable {
     }
 
     public let store: any CacheStore
+    /// The store, when it answers without waiting (``lookupNow(_:)``).
+    private let immediate: (any ImmediateCacheStore)?
     public let settings: CacheSettings
     /// The semantic cache's vectors (routes with a `semantic` threshold).
     public let semantic = SemanticIndex()
@@ -33,6 +35,7 @@ public final class ResponseCache: Sendable {
 
     public init(store: any CacheStore, settings: CacheSettings = CacheSettings(), logger: Logger = Logger(label: "ferry.cache"), metrics: any MetricsFactory = MetricsSystem.factory) {
         self.store = store
+        immediate = store as? any ImmediateCacheStore
         self.settings = settings
         self.logger = logger
         counters = Dictionary(uniqueKeysWithValues: [Outcome.hit, .miss, .bypass].map { ($0, Counter(label: "ferry_cache_requests_total", dimensions: [("outcome", $0.rawValue)], factory: metrics)) })
@@ -57,6 +60,18 @@ public final class ResponseCache: Sendable {
             logger.warning("the cache store failed a lookup; answering from the backend", metadata: ["store": "\(store.kind)", "key": "\(key)", "error": "\(error)"])
             return nil
         }
+    }
+
+    /// Whether ``lookupNow(_:)`` can find entries: the store answers without waiting (memory).
+    public var looksUpAtOnce: Bool { immediate != nil }
+
+    /// The live entry under `key`, found without waiting; nil on a miss, and always when the store cannot answer
+    /// at once (``looksUpAtOnce``) — then ``lookup(_:)`` must ask it.
+    public func lookupNow(_ key: CacheKey) -> CacheEntry? {
+        guard let immediate else { return nil }
+        let begun = ContinuousClock.now
+        defer { lookupTimer.recordNanoseconds((ContinuousClock.now - begun).nanoseconds) }
+        return immediate.entryNow(for: key)
     }
 
     /// Keeps `entry`; a store failure is logged and counted, never thrown.

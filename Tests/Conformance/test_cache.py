@@ -6,6 +6,7 @@ import concurrent.futures
 import json
 import os
 import pathlib
+import re
 import subprocess
 
 import httpx
@@ -38,6 +39,12 @@ def sim_requests(sim):
     return httpx.get(sim.url + "/_sim/stats").json()["stats"]["requests"]
 
 
+def served_inline(url):
+    """Chat requests the gateway answered on its inline path (on the event loop, without the routes)."""
+    found = re.search(r'ferry_inline_requests_total\{outcome="served"\} ([0-9.e+]+)', httpx.get(url + "/metrics", timeout=10).text)
+    return float(found[1]) if found else 0
+
+
 @pytest.fixture(scope="module")
 def cached(slow_sim, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ferry-cache")
@@ -60,6 +67,7 @@ def test_an_openai_stream_is_replayed_to_an_ollama_client(cached, slow_sim):
     streamed = "".join(chunk.choices[0].delta.content or "" for chunk in raw.parse() if chunk.choices)
     assert streamed and sim_requests(slow_sim) == before + 1
 
+    inline = served_inline(cached["url"])
     answer = ollama.Client(host=cached["url"]).chat(model="default", messages=QUESTION, options={"temperature": 0}, stream=True)
     pieces = [part.message.content for part in answer]
     assert "".join(pieces) == streamed, "the same answer, replayed in Ollama's dialect"
@@ -67,6 +75,7 @@ def test_an_openai_stream_is_replayed_to_an_ollama_client(cached, slow_sim):
     assert whole.headers["x-ferry-cache"] == "hit" and int(whole.headers["age"]) >= 0 and whole.headers["x-ferry-backend"] == "sim"
     assert whole.json()["choices"][0]["message"]["content"] == streamed
     assert sim_requests(slow_sim) == before + 1, "hits never reach the backend"
+    assert served_inline(cached["url"]) == inline + 2, "a memory store's hits are answered on the inline path"
 
 
 def test_cache_control_and_what_is_never_cached(cached, slow_sim):
@@ -110,6 +119,19 @@ def test_identical_requests_in_flight_make_one_backend_call(cached, slow_sim):
     assert sim_requests(slow_sim) == before + 1
     assert sorted(r.headers["x-ferry-cache"] for r in responses) == ["hit"] * 7 + ["miss"]
     assert len({r.json()["choices"][0]["message"]["content"] for r in responses}) == 1
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_identical_completions_in_flight_make_one_backend_call(cached, slow_sim, stream):
+    before = sim_requests(slow_sim)
+    body = {"model": "default", "prompt": f"All together now ({stream}).", "temperature": 0, "max_tokens": 8, "stream": stream}
+    def ask(_):
+        response = httpx.post(cached["url"] + "/v1/completions", json=body, timeout=60)
+        return response.headers["x-ferry-cache"], response.status_code
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(ask, range(6)))
+    assert sim_requests(slow_sim) == before + 1, outcomes
+    assert sorted(outcomes) == [("hit", 200)] * 5 + [("miss", 200)]
 
 
 def test_legacy_completions_are_cached_whole_and_streamed(cached):
@@ -165,18 +187,20 @@ def test_admin_endpoint_and_ferry_cache(cached):
     assert memory.returncode != 0 and "lives inside ferry serve" in memory.stderr
 
 
-def test_tenants_never_share_answers(slow_sim, tmp_path):
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_tenants_never_share_answers(slow_sim, tmp_path, store):
     process, _, _ = serve(
         f"backends:\n  sim:\n    provider: vllm\n    url: {slow_sim.url}/v1\n    model: demo\nroutes:\n  default:\n    backends: [sim]\n"
-        "cache:\n  store: sqlite\nserver:\n  api_keys: [key-a, key-b]\n", tmp_path)
+        f"cache:\n  store: {store}\nserver:\n  api_keys: [key-a, key-b]\n", tmp_path)
     try:
         body = {"model": "default", "messages": [{"role": "user", "content": "Tenants?"}], "temperature": 0}
         def ask(key):
             return httpx.post(process.url + "/v1/chat/completions", json=body, headers={"authorization": f"Bearer {key}"}, timeout=60).headers["x-ferry-cache"]
-        assert [ask("key-a"), ask("key-a"), ask("key-b"), ask("key-b")] == ["miss", "hit", "miss", "hit"]
+        assert [ask("key-a"), ask("key-a"), ask("key-b"), ask("key-b"), ask("key-a")] == ["miss", "hit", "miss", "hit", "hit"]
+        assert httpx.post(process.url + "/v1/chat/completions", json=body, timeout=60).status_code == 401, "no key, no answer, cached or not"
     finally:
         assert process.stop() == 0
-    assert (tmp_path / "data" / "cache.sqlite").exists()
+    assert (tmp_path / "data" / "cache.sqlite").exists() == (store == "sqlite")
 
 
 @pytest.mark.skipif(not os.environ.get("FERRY_TEST_POSTGRES_URL"), reason="no PostgreSQL (.ci/run starts one)")

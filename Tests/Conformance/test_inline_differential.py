@@ -50,6 +50,10 @@ routes:
   hanging: {{backends: [hanging], retry: {{attempts: 1}}, timeouts: {{first_event: 300ms, total: 400ms}}}}
   slow: {{backends: [slow]}}
   wrong-model: {{backends: [wrongmodel], retry: {{attempts: 1}}}}
+  cached: {{backends: [vllm], cache: {{enabled: true}}}}
+cache:
+  store: memory
+  enabled: false
 circuit:
   threshold: 1000
   cooldown: 1s
@@ -113,6 +117,16 @@ MATRIX = [
     ("backend hangs", "/v1/chat/completions", chat("hanging"), {}),
     ("backend hangs, stream", "/api/chat", chat("hanging", True), {}),
     ("connection: close", "/v1/chat/completions", chat("default"), {"Connection": "close"}),
+    # A route with a memory cache: hits are answered on the inline path, the rest by the routes.
+    ("cached, stored", "/v1/chat/completions", chat("cached", temperature=0), {}),
+    ("cached, replayed whole", "/v1/chat/completions", chat("cached", temperature=0), {}),
+    ("cached, replayed as a stream", "/v1/chat/completions", chat("cached", True, temperature=0, stream_options={"include_usage": True}), {}),
+    ("cached, replayed to ollama whole", "/api/chat", chat("cached", False, options={"temperature": 0}), {}),
+    ("cached, replayed as an ollama stream", "/api/chat", chat("cached", True, options={"temperature": 0}), {}),
+    ("cached, no-cache", "/v1/chat/completions", chat("cached", temperature=0), {"Cache-Control": "no-cache"}),
+    ("cached, bypass", "/v1/chat/completions", chat("cached", temperature=0), {"x-ferry-cache": "bypass"}),
+    ("cached, not deterministic", "/v1/chat/completions", chat("cached", temperature=0.7), {}),
+    ("cached, replayed, connection: close", "/v1/chat/completions", chat("cached", temperature=0), {"Connection": "close"}),
     ("a query string", "/v1/chat/completions?trace=1", chat("default"), {}),
     ("a forged prior attempt header", "/v1/chat/completions", chat("default"), {"x-ferry-prior-attempt": "1"}),
 ]
@@ -170,10 +184,9 @@ def answer(url, path, body, headers):
         connection.close()
 
 
-def pipelined(url):
+def pipelined(url, one=chat("default"), two=chat("on-ollama", False)):
     """Two requests written at once on one connection: both answers, in order, as raw bytes."""
     parsed = urllib.parse.urlparse(url)
-    one, two = chat("default"), chat("on-ollama", False)
     request = (f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(one)}\r\n\r\n".encode() + one +
                f"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Length: {len(two)}\r\nConnection: close\r\n\r\n".encode() + two)
     with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
@@ -248,6 +261,7 @@ def run(inline):
     try:
         results = {name: answer(ferry.url, route, body, headers) for name, route, body, headers in MATRIX}
         results["pipelined"] = pipelined(ferry.url)
+        results["pipelined cache hits"] = pipelined(ferry.url, chat("cached", temperature=0), chat("cached", False, options={"temperature": 0}))
         results["client disconnect"] = disconnect(ferry.url, sims["slow"])
         metrics = httpx.get(ferry.url + "/metrics", timeout=10).text
         return results, metrics
@@ -267,7 +281,7 @@ def runs():
     return {"on": run(True), "off": run(False)}
 
 
-@pytest.mark.parametrize("name", [name for name, *_ in MATRIX] + ["pipelined", "client disconnect"])
+@pytest.mark.parametrize("name", [name for name, *_ in MATRIX] + ["pipelined", "pipelined cache hits", "client disconnect"])
 def test_the_inline_path_answers_as_the_routes_do(runs, name):
     on, off = runs["on"][0][name], runs["off"][0][name]
     assert on == off, f"{name}: inline {json.dumps(on, indent=1)[:3000]}\nroutes {json.dumps(off, indent=1)[:3000]}"
@@ -282,6 +296,12 @@ def test_the_matrix_exercises_what_it_claims(runs):
     assert dict(results["backend fails once, the same route goes on"]["headers"])["x-ferry-attempts"] == "2"
     assert any("error" in json.dumps(event) for event in results["stream cut mid-way"]["events"])
     assert results["client disconnect"]["sim"] == {"running": 0, "completed": 0, "failed": 1}
+    cache = {name: dict(result["headers"]).get("x-ferry-cache") for name, result in results.items() if name.startswith("cached")}
+    assert cache == {"cached, stored": "miss", "cached, replayed whole": "hit", "cached, replayed as a stream": "hit",
+                     "cached, replayed to ollama whole": "hit", "cached, replayed as an ollama stream": "hit",
+                     "cached, no-cache": "miss", "cached, bypass": "bypass", "cached, not deterministic": "bypass",
+                     "cached, replayed, connection: close": "hit"}, cache
+    assert [dict(answer["headers"]).get("x-ferry-cache") for answer in results["pipelined cache hits"]] == ["hit", "hit"]
 
 
 def test_the_fast_path_serves_plain_chat_and_the_switch_turns_it_off(runs):

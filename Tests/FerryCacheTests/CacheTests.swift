@@ -31,6 +31,66 @@ struct CacheKeyTests {
         #expect(base.digest.count == 64 && CacheKey.tenant(apiKey: "k1") != CacheKey.tenant(apiKey: "k2"))
     }
 
+    @Test("every field that shapes an answer changes the key, each in its own way")
+    func everyField() throws {
+        let weather = ToolDefinition(name: "get_weather", description: "Weather", parameters: .object(["type": .string("object")]))
+        var base = Self.request
+        base.messages.append(.assistant("", toolCalls: [ToolCall(id: "c1", name: "get_weather", arguments: "{}")]))
+        base.messages.append(.tool(callID: "c1", name: "get_weather", content: "sunny"))
+        let changes: [(String, (inout ChatRequest) -> Void)] = [
+            ("text", { $0.messages[1] = .user("What is the capital of Egypt?") }),
+            ("role", { $0.messages[0].role = .user }),
+            ("a split text", { $0.messages[1].content = [.text("What is the capital "), .text("of France?")] }),
+            ("an image", { $0.messages[1].content.append(.image(ImageSource(url: "https://example.com/a.png"))) }),
+            ("an image's detail", { $0.messages[1].content.append(.image(ImageSource(url: "https://example.com/a.png", detail: "low"))) }),
+            ("a tool call's arguments", { $0.messages[2].toolCalls[0].arguments = "{\"city\":\"Oslo\"}" }),
+            ("a tool call's id", { $0.messages[2].toolCalls[0].id = "c2" }),
+            ("a tool result's call id", { $0.messages[3].toolCallID = "c2" }),
+            ("a name", { $0.messages[3].name = "other" }),
+            ("tools", { $0.tools = [weather] }),
+            ("tool choice", { $0.toolChoice = .required }),
+            ("a named tool choice", { $0.toolChoice = .function("get_weather") }),
+            ("temperature", { $0.sampling.temperature = 0.7 }),
+            ("top_p", { $0.sampling.topP = 0.9 }),
+            ("top_k", { $0.sampling.topK = 40 }),
+            ("max_tokens", { $0.sampling.maxTokens = 16 }),
+            ("stop", { $0.sampling.stop = ["."] }),
+            ("two stops", { $0.sampling.stop = [".", "!"] }),
+            ("seed", { $0.sampling.seed = 7 }),
+            ("presence penalty", { $0.sampling.presencePenalty = 0.5 }),
+            ("frequency penalty", { $0.sampling.frequencyPenalty = 0.5 }),
+            ("JSON mode", { $0.responseFormat = .jsonObject }),
+            ("a schema", { $0.responseFormat = .jsonSchema(name: "answer", schema: .object(["type": .string("object")]), strict: true) }),
+        ]
+        var digests = [try CacheKey.chat(base, route: "default", tenant: nil).digest: "the base"]
+        for (name, change) in changes {
+            var changed = base
+            change(&changed)
+            let digest = try CacheKey.chat(changed, route: "default", tenant: nil).digest
+            #expect(digests[digest] == nil, "\(name) gives the key of \(digests[digest] ?? "")")
+            digests[digest] = name
+        }
+        // A dictionary's order (random in each process) never changes the key.
+        let schema: JSONValue = .object(Dictionary(uniqueKeysWithValues: (0..<32).map { ("field\($0)", JSONValue.string("\($0)")) }))
+        var one = base, other = base
+        one.tools = [ToolDefinition(name: "f", description: "", parameters: schema)]
+        other.tools = [ToolDefinition(name: "f", description: "", parameters: .object(Dictionary(uniqueKeysWithValues: (0..<32).reversed().map { ("field\($0)", JSONValue.string("\($0)")) })))]
+        #expect(try CacheKey.chat(one, route: "default", tenant: nil) == CacheKey.chat(other, route: "default", tenant: nil))
+    }
+
+    @Test("the key's canonical form names every stored field of a chat request")
+    func everyFieldIsNamed() {
+        let message = ChatMessage.assistant("", toolCalls: [ToolCall(id: "c", name: "n", arguments: "{}")])
+        let instances: [String: Any] = [
+            "ChatRequest": Self.request, "ChatMessage": message, "ImageSource": ImageSource(url: "u"),
+            "ToolCall": ToolCall(id: "c", name: "n", arguments: "{}"), "SamplingParameters": SamplingParameters(),
+        ]
+        for (type, instance) in instances {
+            let stored = Set(Mirror(reflecting: instance).children.compactMap(\.label))
+            #expect(stored == CacheKey.chatFields[type], "\(type) has \(stored.sorted()); a new field must be written by CacheKey.canonical (or left out there on purpose) and named in CacheKey.chatFields")
+        }
+    }
+
     @Test("only deterministic requests are admitted unless the route caches everything; only complete answers are kept")
     func policies() {
         let policy = CachePolicy()

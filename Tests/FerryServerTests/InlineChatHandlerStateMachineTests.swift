@@ -195,6 +195,29 @@ struct InlineChatHandlerStateMachineTests {
         #expect(machine.routesAnswered() == nil)
     }
 
+    @Test("a request answered at once (a cache hit) leaves the connection idle for the next, or closing")
+    func answeredAtOnce() throws {
+        var machine = Machine(maxBodyBytes: 1024)
+        _ = head(&machine, 1)
+        guard case .serve = machine.receivedEnd(nil) else { Issue.record("should serve"); return }
+        guard case .replay = machine.answeredAtOnce(closing: false) else { Issue.record("should replay"); return }
+        #expect(machine.nextReplayed() == nil)
+        guard case .none = machine.replayed() else { Issue.record("nothing was held"); return }
+        #expect(machine.state.name == "idle(unanswered: 0)")
+        // The next request on the connection is read and served as usual.
+        guard case .none = head(&machine, 2) else { Issue.record("the next head should be read"); return }
+        guard case .serve = machine.receivedEnd(nil) else { Issue.record("should serve the next"); return }
+        guard case .closeAfterWrites = machine.answeredAtOnce(closing: true) else { Issue.record("`Connection: close` should close"); return }
+        guard case .drop = head(&machine, 3) else { Issue.record("nothing is read when closing"); return }
+
+        var quiescing = Machine(maxBodyBytes: 1024)
+        _ = head(&quiescing, 1)
+        let held = quiescing.quiesce()
+        #expect(!held, "reading: held")
+        _ = quiescing.receivedEnd(nil)
+        guard case .closeAfterWrites = quiescing.answeredAtOnce(closing: false) else { Issue.record("shutdown should close after the answer"); return }
+    }
+
     @Test("the client leaving: the exchange in flight is told, and nothing happens after")
     func clientLeaves() throws {
         var machine = Machine(maxBodyBytes: 1024)
@@ -239,6 +262,7 @@ struct InlineChatHandlerStateMachineTests {
         var closed = false
         var inputClosed = false
         var quiesced = false
+        var replaying = false
         var steps = 0
 
         func routesReceive(_ part: HTTPServerRequestPart) {
@@ -259,10 +283,19 @@ struct InlineChatHandlerStateMachineTests {
             case .none, .drop: break
             case .passOn(let part): routesReceive(part)
             case .serve(let request):
-                if random.next() % 4 == 0 {
+                let choice = random.next() % 4
+                if choice == 0 {
                     let handOver = machine.notServed(request)
                     routesReceive(.head(handOver.request.head))
                     routesReceive(.end(nil))
+                } else if choice == 1 {
+                    // Answered at once (a cache hit); as the handler, a replay under way goes on by itself.
+                    answered.append(Self.id(of: request.head))
+                    switch machine.answeredAtOnce(closing: false) {
+                    case .replay: if !replaying { replay() }
+                    case .closeAfterWrites: closed = true
+                    case .none: break
+                    }
                 } else {
                     let made = Exchange(id: Self.id(of: request.head))
                     exchange = made
@@ -278,6 +311,8 @@ struct InlineChatHandlerStateMachineTests {
             machine.received(part, inline: inline ? .openAI : nil, allocator: Self.allocator, now: .now)
         }
         func replay() {
+            replaying = true
+            defer { replaying = false }
             while let held = machine.nextReplayed() {
                 let id: Int? = if case .head(let head) = held { Self.id(of: head) } else { nil }
                 carryOut(part(held, inline: id.flatMap { inlineByID[$0] } ?? true))

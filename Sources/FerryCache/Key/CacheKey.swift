@@ -34,13 +34,10 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A chat: messages, tools, tool choice, sampling (stop and seed included) and response format; not the stream
-    /// flag, whether usage is sent at the end of a stream, nor the end-user id.
+    /// flag, whether usage is sent at the end of a stream, nor the end-user id. Written field by field
+    /// (``CanonicalForm``): the key of every cache hit is made here.
     public static func chat(_ request: ChatRequest, route: String, tenant: String?) throws -> CacheKey {
-        var normal = request
-        normal.model = route
-        normal.includeUsage = false
-        normal.user = nil
-        return try CacheKey(route: route, kind: "chat", tenant: tenant, canonical: normal)
+        try CacheKey(digest: canonical("chat", request, route: route, tenant: tenant).digest(), route: route)
     }
 
     /// The semantic cache's context of a single-question chat: everything but the question — the system prompt,
@@ -50,11 +47,66 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         let users = request.messages.filter { $0.role == .user }
         guard users.count == 1, request.messages.allSatisfy({ $0.role == .user || $0.role == .system }), users[0].images.isEmpty else { return nil }
         var normal = request
-        normal.model = route
-        normal.includeUsage = false
-        normal.user = nil
         normal.messages = request.messages.filter { $0.role == .system }
-        return (try CacheKey(route: route, kind: "semantic", tenant: tenant, canonical: normal), users[0].text)
+        return (try CacheKey(digest: canonical("semantic", normal, route: route, tenant: tenant).digest(), route: route), users[0].text)
+    }
+
+    /// The fields of ``FerryCore/ChatRequest`` (and of the types it holds) that its canonical form writes, or leaves
+    /// out on purpose; a test checks them against the types' stored properties, so that a field added later is
+    /// not silently left out of the key.
+    static let chatFields: [String: Set<String>] = [
+        "ChatRequest": ["model", "messages", "tools", "toolChoice", "sampling", "responseFormat", "includeUsage", "user"],
+        "ChatMessage": ["role", "content", "toolCalls", "toolCallID", "name"],
+        "ImageSource": ["url", "detail"],
+        "ToolCall": ["id", "name", "arguments"],
+        "SamplingParameters": ["temperature", "topP", "topK", "maxTokens", "stop", "seed", "presencePenalty", "frequencyPenalty"],
+    ]
+
+    /// A chat request's canonical form under `kind`: the route stands for the model; the stream flag, usage
+    /// reporting and the end user are left out.
+    static func canonical(_ kind: String, _ request: ChatRequest, route: String, tenant: String?) throws -> CanonicalForm {
+        var form = CanonicalForm(capacity: 256 + request.messages.reduce(0) { $0 + 48 + $1.text.utf8.count })
+        form.string(kind)
+        form.string(route)
+        form.string(tenant)
+        form.count(request.messages.count)
+        for message in request.messages {
+            form.string(message.role.rawValue)
+            form.count(message.content.count)
+            for part in message.content {
+                switch part {
+                case .text(let text):
+                    form.string("text")
+                    form.string(text)
+                case .image(let image):
+                    form.string("image")
+                    form.string(image.url)
+                    form.string(image.detail)
+                }
+            }
+            form.count(message.toolCalls.count)
+            for call in message.toolCalls {
+                form.string(call.id)
+                form.string(call.name)
+                form.string(call.arguments)
+            }
+            form.string(message.toolCallID)
+            form.string(message.name)
+        }
+        if request.tools.isEmpty { form.count(0) } else { try form.json(request.tools) }
+        if let choice = request.toolChoice { try form.json(choice) } else { form.absent() }
+        let sampling = request.sampling
+        form.double(sampling.temperature)
+        form.double(sampling.topP)
+        form.int(sampling.topK)
+        form.int(sampling.maxTokens)
+        form.count(sampling.stop.count)
+        for stop in sampling.stop { form.string(stop) }
+        form.int(sampling.seed)
+        form.double(sampling.presencePenalty)
+        form.double(sampling.frequencyPenalty)
+        if let format = request.responseFormat { try form.json(format) } else { form.absent() }
+        return form
     }
 
     /// A legacy completion, normalised the same way.

@@ -8,7 +8,7 @@ import Synchronization
 /// ```swift
 /// let store = MemoryCacheStore(maxBytes: 256 << 20)
 /// ```
-public final class MemoryCacheStore: CacheStore {
+public final class MemoryCacheStore: ImmediateCacheStore {
     public var kind: String { "memory" }
     public let maxBytes: Int
 
@@ -56,6 +56,10 @@ public final class MemoryCacheStore: CacheStore {
     }
 
     public func entry(for key: CacheKey) async throws -> CacheEntry? {
+        entryNow(for: key)
+    }
+
+    public func entryNow(for key: CacheKey) -> CacheEntry? {
         state.withLock { state in
             guard let node = state.nodes[key.digest] else { return nil }
             if node.entry.isExpired() {

@@ -19,6 +19,9 @@ extension InlineChatHandler {
     ///   idle
     /// ```
     ///
+    /// A request answered at once, without an exchange (a cache hit), goes from `idle` to `idle` through
+    /// ``answeredAtOnce(closing:)``, replaying what was held as after `answered`, or to `closing`.
+    ///
     /// One request at a time, in order: parts that arrive while a request is served are held and replayed when it
     /// ends (pipelining), and the read after them waits; while a request passed on to the routes is unanswered,
     /// later ones pass on too. Shutdown (quiesce) and the client's half-closure that arrive while the inline path
@@ -176,6 +179,19 @@ extension InlineChatHandler {
                 preconditionFailure("InlineChatHandler: an exchange started in state \(state.name)")
             }
             state = .serving(exchange, held)
+        }
+
+        /// The request of the last ``ReceiveAction/serve(_:)`` was answered at once, without an exchange (a cache
+        /// hit); `closing`: the client asked for the connection to close after it. Then as ``answered(closing:)``.
+        mutating func answeredAtOnce(closing: Bool) -> EndAction {
+            guard case .idle(let routes, let held) = state, routes == .none else {
+                preconditionFailure("InlineChatHandler: a request was answered at once in state \(state.name)")
+            }
+            if closing || held.quiesce {
+                state = .closing
+                return .closeAfterWrites
+            }
+            return .replay
         }
 
         /// The request of the last ``ReceiveAction/serve(_:)`` cannot be served inline: the routes get it.

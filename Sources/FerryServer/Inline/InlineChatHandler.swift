@@ -39,6 +39,8 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// A part was passed on to Hummingbird's side since its last read burst ended: only then does the burst's end
     /// reach its handlers (``channelReadComplete(context:)``).
     private var passedOn = false
+    /// A replay is under way (``replay(_:)``).
+    private var replaying = false
 
     init(service: InlineChatService) {
         self.service = service
@@ -99,12 +101,15 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func serve(_ request: InlineChatRequest, context: ChannelHandlerContext) {
         guard let wire else { return handOver(machine.notServed(request), context: context) }
-        switch service.start(request, on: context.eventLoop) {
+        switch service.start(request, on: context.eventLoop, allocator: context.channel.allocator) {
         case .handOver(let request):
             handOver(machine.notServed(request), context: context)
         case .started(let exchange):
             machine.served(exchange)
             exchange.begin(on: self, context: context, wire: wire)
+        case .answered(let response):
+            wire.writeAndFlush(NIOAny(response), promise: nil)
+            ended(machine.answeredAtOnce(closing: request.closes), context: context)
         }
     }
 
@@ -130,7 +135,11 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The exchange in flight answered; `closing`: the connection closes after the answer.
     func exchangeAnswered(closing: Bool, context: ChannelHandlerContext) {
-        switch machine.answered(closing: closing) {
+        ended(machine.answered(closing: closing), context: context)
+    }
+
+    private func ended(_ action: StateMachine.EndAction, context: ChannelHandlerContext) {
+        switch action {
         case .replay: replay(context)
         case .closeAfterWrites: closeAfterWrites(context)
         case .none: break
@@ -149,8 +158,12 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
         replay(context)
     }
 
-    /// Replays what came while the exchange was in flight, then acts on what was held with it.
+    /// Replays what came while the exchange was in flight, then acts on what was held with it. A replayed request
+    /// answered at once asks for a replay in turn: the one under way goes on from there.
     private func replay(_ context: ChannelHandlerContext) {
+        guard !replaying else { return }
+        replaying = true
+        defer { replaying = false }
         var replayed = false
         while let part = machine.nextReplayed() {
             receive(part, context: context)

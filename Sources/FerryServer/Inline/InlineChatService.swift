@@ -67,17 +67,23 @@ final class InlineChatService: Sendable {
 
     enum Start {
         case started(InlineExchange)
+        /// Answered at once: the whole response (a hit in a memory cache), to write.
+        case answered(ByteBuffer)
         case handOver(InlineChatRequest)
     }
 
     /// Starts `request` when it can be served inline: its body reads, a concurrency slot is free, and the backend
-    /// picked for its first attempt can be called from `eventLoop`.
-    func start(_ request: InlineChatRequest, on eventLoop: any EventLoop) -> Start {
+    /// picked for its first attempt can be called from `eventLoop` — or at once, when it is a hit in a memory cache.
+    func start(_ request: InlineChatRequest, on eventLoop: any EventLoop, allocator: ByteBufferAllocator) -> Start {
         guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }) else { return .handOver(request) }
         // A RAG route's answers are retrieved and grounded first: the routes serve them.
         if gateway.ragRoute(for: chat.model) != nil { return .handOver(request) }
-        // So is every request to a route with a cache: its answer carries x-ferry-cache, hit, miss or bypass.
-        if let cache = gateway.cache, let route = try? router.route(for: chat.model), cache.settings.policy(for: route.name).enabled { return .handOver(request) }
+        // A route with a cache: a hit in a memory store is answered here; the routes answer the rest (a miss, a
+        // bypass, a store that must be waited for), whose answers carry x-ferry-cache too.
+        if let cache = gateway.cache, let route = try? router.route(for: chat.model), cache.settings.policy(for: route.name).enabled {
+            guard let answer = replayed(request, chat, streams: stream, route: route.name, cache: cache, allocator: allocator) else { return .handOver(request) }
+            return .answered(answer)
+        }
         // Ollama's whole answers are read from the backend's stream too (timed at their first token).
         let assembles = !stream && request.dialect.assemblesWholeAnswers
         guard limiter.tryAcquire() else { return .handOver(request) }
@@ -94,5 +100,26 @@ final class InlineChatService: Sendable {
         }
         let encoder = request.dialect.streamEncoder(for: chat)
         return .started(InlineExchange(service: self, request: request, attempt: attempt, call: call, encoder: encoder, assembles: assembles))
+    }
+
+    /// The whole response replaying the stored answer to `chat`, when the cache finds one without waiting; nil
+    /// otherwise (the routes answer: they look up, wait for an identical request in flight, or call the backend).
+    private func replayed(_ request: InlineChatRequest, _ chat: ChatRequest, streams: Bool, route: String, cache: ResponseCache, allocator: ByteBufferAllocator) -> ByteBuffer? {
+        guard cache.looksUpAtOnce else { return nil }
+        let use = try? gateway.cacheUse(route: route, sampling: chat.sampling, directives: CacheDirectives(request.head.headers)) {
+            try CacheKey.chat(chat, route: route, tenant: $0)
+        }
+        guard case .use(let key, _, lookup: true)? = use, let entry = cache.lookupNow(key), case .chat(let answer) = entry.payload else { return nil }
+        var body = allocator.buffer(capacity: 256 + answer.message.text.utf8.count)
+        guard let contentType = try? Gateway.replayBody(answer, request.dialect, chat, streams: streams, begun: request.received, into: &body) else { return nil }
+        var response = allocator.buffer(capacity: 384 + body.readableBytes)
+        InlineResponseHead.writeCached(
+            contentType: contentType, date: dates.now, requestID: RequestIDs.nextBits(), backend: entry.backend, age: entry.age(),
+            overhead: ContinuousClock.now - request.received, length: body.readableBytes, into: &response
+        )
+        response.writeBuffer(&body)
+        cache.count(.hit)
+        count(.served)
+        return response
     }
 }

@@ -32,14 +32,7 @@ enum InlineResponseHead {
     ) {
         let size = 256 + contentType.utf8.count + date.utf8.count + RequestIDs.length + backend.utf8.count
         buffer.writeWithByteWriter(estimatedSize: size) { out in
-            out.write("HTTP/1.1 200 OK\r\nContent-Type: ")
-            out.write(contentType)
-            out.write("\r\nDate: ")
-            writeValue(date, into: &out)
-            out.write("\r\nServer: Ferry\r\nx-request-id: ")
-            out.write(count: RequestIDs.length) { RequestIDs.write(high: requestID.high, low: requestID.low, into: $0) }
-            out.write("\r\nx-ferry-backend: ")
-            writeValue(backend, into: &out)
+            writeStart(contentType: contentType, date: date, requestID: requestID, backend: backend, into: &out)
             out.write("\r\nx-ferry-attempts: 1\r\nx-ferry-overhead-ms: ")
             writeMilliseconds(overhead, into: &out)
             out.write("\r\n")
@@ -48,6 +41,37 @@ enum InlineResponseHead {
             case .chunked: out.write("Cache-Control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n")
             }
         }
+    }
+
+    /// `200 OK` for an answer replayed from the response cache, with a whole body of `length` bytes: the fields the
+    /// routes write on a hit — `x-ferry-backend` is the backend that gave the stored answer, `x-ferry-cache: hit`,
+    /// `age` its whole seconds — and `x-ferry-overhead-ms`, all of the request's time.
+    static func writeCached(
+        contentType: String, date: String, requestID: (high: UInt64, low: UInt64), backend: String, age: Int, overhead: Duration, length: Int,
+        into buffer: inout ByteBuffer
+    ) {
+        let size = 256 + contentType.utf8.count + date.utf8.count + RequestIDs.length + backend.utf8.count
+        buffer.writeWithByteWriter(estimatedSize: size) { out in
+            writeStart(contentType: contentType, date: date, requestID: requestID, backend: backend, into: &out)
+            out.write("\r\nx-ferry-cache: hit\r\nage: ")
+            out.write(decimal: age)
+            out.write("\r\nx-ferry-overhead-ms: ")
+            writeMilliseconds(overhead, into: &out)
+            out.write("\r\n")
+            writeLength(length, into: &out)
+        }
+    }
+
+    /// The status line and the fields every answer starts with, up to `x-ferry-backend`'s value.
+    private static func writeStart(contentType: String, date: String, requestID: (high: UInt64, low: UInt64), backend: String, into out: inout ByteWriter) {
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: ")
+        out.write(contentType)
+        out.write("\r\nDate: ")
+        writeValue(date, into: &out)
+        out.write("\r\nServer: Ferry\r\nx-request-id: ")
+        out.write(count: RequestIDs.length) { RequestIDs.write(high: requestID.high, low: requestID.low, into: $0) }
+        out.write("\r\nx-ferry-backend: ")
+        writeValue(backend, into: &out)
     }
 
     /// Any response (an error answer), with a whole body of `length` bytes.

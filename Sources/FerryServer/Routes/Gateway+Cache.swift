@@ -17,8 +17,10 @@ extension Gateway {
 
     /// What the cache does for one request.
     enum CacheUse {
-        /// Neither look up nor keep: the client said so (`Cache-Control: no-store`, `x-ferry-cache: bypass`), or
-        /// the route does not cache this request.
+        /// The route has no cache: answers say nothing of it.
+        case off
+        /// Neither look up nor keep, and say `bypass`: the client said so (`Cache-Control: no-store`,
+        /// `x-ferry-cache: bypass`), or the route does not cache this request (not deterministic).
         case bypass
         /// Look up (unless `Cache-Control: no-cache`), and keep a complete answer.
         case use(CacheKey, CachePolicy, lookup: Bool)
@@ -26,17 +28,22 @@ extension Gateway {
 
     /// The cache's decision for a request to `route` with `sampling` (nil: always deterministic, as embeddings).
     func cacheUse(route: String, sampling: SamplingParameters?, request: Request, key: (String?) throws -> CacheKey) rethrows -> CacheUse {
-        guard let cache else { return .bypass }
+        try cacheUse(route: route, sampling: sampling, directives: CacheDirectives(request.headers), key: key)
+    }
+
+    /// The cache's decision for a request to `route` whose headers say `directives`; `key` makes its key for a
+    /// tenant (nil: no API keys).
+    func cacheUse(route: String, sampling: SamplingParameters?, directives: CacheDirectives, key: (String?) throws -> CacheKey) rethrows -> CacheUse {
+        guard let cache, cache.settings.policy(for: route).enabled else { return .off }
         let policy = cache.settings.policy(for: route)
-        let control = request.headers[.cacheControl]?.lowercased() ?? ""
-        if control.contains("no-store") || request.headers[Self.cacheHeader]?.lowercased() == "bypass" || !policy.enabled { return .bypass }
+        if directives.skipsCache { return .bypass }
         if let sampling, !policy.admits(sampling) { return .bypass }
-        return .use(try key(tenant(of: request)), policy, lookup: !control.contains("no-cache"))
+        return .use(try key(tenant(directives)), policy, lookup: !directives.skipsLookup)
     }
 
     /// The tenant a request's answers belong to: its API key's, when keys are configured.
-    func tenant(of request: Request) -> String? {
-        apiKeys.isEmpty ? nil : APIKeyMiddleware.bearerToken(request.headers[.authorization]).map(CacheKey.tenant(apiKey:))
+    func tenant(_ directives: CacheDirectives) -> String? {
+        apiKeys.isEmpty ? nil : directives.bearer.map(CacheKey.tenant(apiKey:))
     }
 
     /// A chat request through the cache: a hit is replayed in the client's dialect, whole or as a stream, whatever
@@ -45,8 +52,7 @@ extension Gateway {
         let route = try router.route(for: chat.model).name
         let use = try cacheUse(route: route, sampling: chat.sampling, request: request) { try CacheKey.chat(chat, route: route, tenant: $0) }
         guard case .use(let key, let policy, let lookup) = use else {
-            cache.count(.bypass)
-            return Self.marked(try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun), .bypass)
+            return Self.bypassed(try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun), use, cache: cache)
         }
         var leading = false
         /// The semantic cache's context and question vector, to remember the answer by.
@@ -56,7 +62,7 @@ extension Gateway {
                 cache.count(.hit)
                 return try replay(answer, entry: entry, dialect, chat, streams: streams, begun: begun)
             }
-            if let threshold = policy.semantic, let question = try CacheKey.semanticContext(chat, route: route, tenant: tenant(of: request)),
+            if let threshold = policy.semantic, let question = try CacheKey.semanticContext(chat, route: route, tenant: tenant(CacheDirectives(request.headers))),
                let embedder = await documents?.currentEmbedder(), let vector = try? await embedder.embed([question.question], as: .query).first {
                 probe = (question.context.digest, vector)
                 if let match = cache.semantic.nearest(context: question.context.digest, vector: vector, threshold: threshold),
@@ -99,18 +105,21 @@ extension Gateway {
     /// A stored answer in the client's dialect: whole, or as a stream of one text piece, the tool calls and the end.
     func replay(_ answer: ChatResponse, entry: CacheEntry, _ dialect: GatewayDialect, _ chat: ChatRequest, streams: Bool, begun: ContinuousClock.Instant) throws -> Response {
         var buffer = ByteBuffer()
-        let contentType: String
-        if streams {
-            try Self.replayStream(answer, encoder: dialect.streamEncoder(for: chat), into: &buffer)
-            contentType = dialect.streamContentType
-        } else {
-            switch dialect {
-            case .openAI: try WireJSON.encode(OpenAIChatCompletion(answer), into: &buffer)
-            case .ollama: try WireJSON.encode(try OllamaChatResponse(answer, timings: OllamaTimings(begun: begun, firstToken: .now)), into: &buffer)
-            }
-            contentType = "application/json"
-        }
+        let contentType = try Self.replayBody(answer, dialect, chat, streams: streams, begun: begun, into: &buffer)
         return Self.hit(Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: buffer)), entry)
+    }
+
+    /// A stored answer's body in the client's dialect, whole or as a stream, into `buffer`; returns its content type.
+    static func replayBody(_ answer: ChatResponse, _ dialect: GatewayDialect, _ chat: ChatRequest, streams: Bool, begun: ContinuousClock.Instant, into buffer: inout ByteBuffer) throws -> String {
+        if streams {
+            try replayStream(answer, encoder: dialect.streamEncoder(for: chat), into: &buffer)
+            return dialect.streamContentType
+        }
+        switch dialect {
+        case .openAI: try WireJSON.encode(OpenAIChatCompletion(answer), into: &buffer)
+        case .ollama: try WireJSON.encode(try OllamaChatResponse(answer, timings: OllamaTimings(begun: begun, firstToken: .now)), into: &buffer)
+        }
+        return "application/json"
     }
 
     /// A stored answer as the events of a stream, written by `encoder`: the start, its text as one piece, its tool
@@ -131,17 +140,25 @@ extension Gateway {
         let route = try router.route(for: embedding.model).name
         let use = try cacheUse(route: route, sampling: nil, request: request) { try CacheKey.embedding(embedding, route: route, tenant: $0) }
         guard case .use(let key, let policy, let lookup) = use else {
-            cache.count(.bypass)
-            return Self.marked(try json(try await router.routedEmbed(embedding), context: context, encode), .bypass)
+            return Self.bypassed(try json(try await router.routedEmbed(embedding), context: context, encode), use, cache: cache)
         }
-        if lookup, let entry = await cache.lookup(key), case .embedding(let vectors) = entry.payload {
+        let found = await find(key, cache: cache, lookup: lookup)
+        if case .hit(let entry) = found, case .embedding(let vectors) = entry.payload {
             cache.count(.hit)
             return Self.hit(try json(try encode(vectors), context: context), entry)
         }
         cache.count(.miss)
-        let routed = try await router.routedEmbed(embedding)
-        await cache.keep(CacheEntry(key: key, payload: .embedding(routed.value), backend: routed.backend, ttl: policy.ttl))
-        return Self.marked(try json(routed, context: context, encode), .miss)
+        let leads = found.leads
+        do {
+            let routed = try await router.routedEmbed(embedding)
+            let entry = CacheEntry(key: key, payload: .embedding(routed.value), backend: routed.backend, ttl: policy.ttl)
+            await cache.keep(entry)
+            if leads { await cache.land(key, entry) }
+            return Self.marked(try json(routed, context: context, encode), .miss)
+        } catch {
+            if leads { await cache.land(key, nil) }
+            throw error
+        }
     }
 
     /// A legacy completion through the cache, whole or streamed, replayed either way.
@@ -150,11 +167,11 @@ extension Gateway {
         let route = try router.route(for: completion.model).name
         let use = try cacheUse(route: route, sampling: completion.sampling, request: request) { try CacheKey.completion(completion, route: route, tenant: $0) }
         guard case .use(let key, let policy, let lookup) = use else {
-            cache.count(.bypass)
-            if streams { return Self.marked(stream(try await router.routedStreamComplete(completion), encoder: encoder, contentType: "text/event-stream", context: context), .bypass) }
-            return Self.marked(try json(try await router.routedComplete(completion), context: context) { OpenAICompletion($0) }, .bypass)
+            if streams { return Self.bypassed(stream(try await router.routedStreamComplete(completion), encoder: encoder, contentType: "text/event-stream", context: context), use, cache: cache) }
+            return Self.bypassed(try json(try await router.routedComplete(completion), context: context) { OpenAICompletion($0) }, use, cache: cache)
         }
-        if lookup, let entry = await cache.lookup(key), case .completion(let answer) = entry.payload {
+        let found = await find(key, cache: cache, lookup: lookup)
+        if case .hit(let entry) = found, case .completion(let answer) = entry.payload {
             cache.count(.hit)
             guard streams else { return Self.hit(try json(OpenAICompletion(answer), context: context), entry) }
             var buffer = ByteBuffer()
@@ -163,17 +180,62 @@ extension Gateway {
             return Self.hit(Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody(byteBuffer: buffer)), entry)
         }
         cache.count(.miss)
-        guard streams else {
-            let routed = try await router.routedComplete(completion)
-            if CachePolicy.keeps(routed.value.finishReason) { await cache.keep(CacheEntry(key: key, payload: .completion(routed.value), backend: routed.backend, ttl: policy.ttl)) }
-            return Self.marked(try json(routed, context: context) { OpenAICompletion($0) }, .miss)
+        let leads = found.leads
+        /// Keeps a complete answer, and lands it (or nothing) for the identical requests waiting.
+        let keep: @Sendable (CompletionResponse?, String) async -> Void = { answer, backend in
+            var entry: CacheEntry?
+            if let answer, CachePolicy.keeps(answer.finishReason) {
+                entry = CacheEntry(key: key, payload: .completion(answer), backend: backend, ttl: policy.ttl)
+                await cache.keep(entry!)
+            }
+            if leads { await cache.land(key, entry) }
         }
-        let keep: @Sendable (ChatResponse?, String) async -> Void = { answer, backend in
-            guard let answer, CachePolicy.keeps(answer.finishReason) else { return }
-            let text = CompletionResponse(id: answer.id, model: answer.model, created: answer.created, text: answer.text, finishReason: answer.finishReason, usage: answer.usage)
-            await cache.keep(CacheEntry(key: key, payload: .completion(text), backend: backend, ttl: policy.ttl))
+        do {
+            guard streams else {
+                let routed = try await router.routedComplete(completion)
+                await keep(routed.value, routed.backend)
+                return Self.marked(try json(routed, context: context) { OpenAICompletion($0) }, .miss)
+            }
+            let streamed: @Sendable (ChatResponse?, String) async -> Void = { answer, backend in
+                await keep(answer.map { CompletionResponse(id: $0.id, model: $0.model, created: $0.created, text: $0.text, finishReason: $0.finishReason, usage: $0.usage) }, backend)
+            }
+            return Self.marked(stream(try await router.routedStreamComplete(completion), encoder: encoder, contentType: "text/event-stream", context: context, completed: streamed), .miss)
+        } catch {
+            if leads { await cache.land(key, nil) }
+            throw error
         }
-        return Self.marked(stream(try await router.routedStreamComplete(completion), encoder: encoder, contentType: "text/event-stream", context: context, completed: keep), .miss)
+    }
+
+    /// What the cache has for `key`: a stored entry (looked up unless `lookup` is false), else the one an identical
+    /// request in flight lands; `.lead`: this request calls the backend, and must land what it gets
+    /// (``FerryCache/ResponseCache/land(_:_:)``) however it ends.
+    func find(_ key: CacheKey, cache: ResponseCache, lookup: Bool) async -> CacheFind {
+        guard lookup else { return .miss }
+        if let entry = await cache.lookup(key) { return .hit(entry) }
+        switch await cache.join(key) {
+        case .followed(let entry?): return .hit(entry)
+        case .followed(nil): return .miss
+        case .lead: return .lead
+        }
+    }
+
+    enum CacheFind {
+        case hit(CacheEntry)
+        /// None found and none in flight: this request leads.
+        case lead
+        /// None found: answer from the backend (the one in flight failed, timed out, or there was no lookup).
+        case miss
+
+        var leads: Bool {
+            if case .lead = self { true } else { false }
+        }
+    }
+
+    /// An answer the cache took no part in: marked `bypass` and counted — unless the route has no cache (`off`).
+    static func bypassed(_ response: Response, _ use: CacheUse, cache: ResponseCache) -> Response {
+        guard case .bypass = use else { return response }
+        cache.count(.bypass)
+        return marked(response, .bypass)
     }
 
     static func marked(_ response: Response, _ outcome: ResponseCache.Outcome) -> Response {

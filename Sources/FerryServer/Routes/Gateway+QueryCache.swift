@@ -22,7 +22,7 @@ extension Gateway {
     /// The cache's decision for a question: only a question without earlier turns (a follow-up's answer depends on
     /// its session), to a collection that exists, with no sampling temperature other than 0 asked.
     func queryCacheUse(_ question: AnswerRequest, route: String, request: Request, documents: DocumentService) async throws -> CacheUse {
-        guard cache != nil else { return .bypass }
+        guard let cache, cache.settings.policy(for: route).enabled else { return .off }
         if let temperature = question.sampling.temperature, temperature != 0, question.sampling.seed == nil { return .bypass }
         if case .session(let id?) = question.context, let conversation = try await documents.store.conversation(id: id), !conversation.turns.isEmpty { return .bypass }
         guard let version = try await documents.store.descriptor(of: question.collection)?.version else { return .bypass }

@@ -21,9 +21,9 @@ extension Gateway {
                 let answerer = await documents.answerer(router: router, route: route)
                 let streams = body.stream == true
                 guard let cache else { return try await answer(question, answerer: answerer, streams: streams, context: context) }
-                guard case .use(let key, let policy, let lookup) = try await queryCacheUse(question, route: try router.route(for: route).name, request: request, documents: documents) else {
-                    cache.count(.bypass)
-                    return Self.marked(try await answer(question, answerer: answerer, streams: streams, context: context), .bypass)
+                let use = try await queryCacheUse(question, route: try router.route(for: route).name, request: request, documents: documents)
+                guard case .use(let key, let policy, let lookup) = use else {
+                    return Self.bypassed(try await answer(question, answerer: answerer, streams: streams, context: context), use, cache: cache)
                 }
                 if lookup, let entry = await cache.lookup(key), case .document(let data) = entry.payload, let stored = try? JSONDecoder().decode(AnswerSummary.self, from: data) {
                     cache.count(.hit)

@@ -7,6 +7,7 @@ extension FerryConfiguration.ProviderKind {
         case .openai: "https://api.openai.com/v1"
         case .openrouter: "https://openrouter.ai/api/v1"
         case .gemini: GeminiProvider.defaultEndpoint
+        case .anthropic: AnthropicProvider.defaultEndpoint
         case .ollama: "http://localhost:11434"
         case .vllm, .llamacpp, .tgi, .generic: nil
         }
@@ -22,6 +23,7 @@ extension FerryConfiguration.ProviderKind {
             switch dialect?.lowercased() {
             case "ollama": self = .ollama
             case "gemini": self = .gemini
+            case "anthropic": self = .anthropic
             default: self = .vllm
             }
         default: return nil

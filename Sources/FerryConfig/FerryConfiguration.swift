@@ -14,7 +14,7 @@ import FerryRouter
 public struct FerryConfiguration: Sendable {
     /// The kinds of backend Ferry can talk to.
     public enum ProviderKind: String, Sendable, CaseIterable {
-        case vllm, llamacpp, openai, openrouter, tgi, generic, ollama, gemini
+        case vllm, llamacpp, openai, openrouter, tgi, generic, ollama, gemini, anthropic
     }
 
     public struct Backend: Sendable {

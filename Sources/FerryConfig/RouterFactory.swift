@@ -101,6 +101,9 @@ public enum RouterFactory {
         case .gemini:
             let endpoint = try BackendEndpoint(url ?? backend.provider.defaultURL ?? "", versionSuffixes: GeminiProvider.versionSuffixes)
             return GeminiProvider(name: name, endpoint: endpoint, apiKey: backend.apiKey, defaultModel: backend.model, http: http)
+        case .anthropic:
+            let endpoint = try BackendEndpoint(url ?? backend.provider.defaultURL ?? "", versionSuffixes: AnthropicProvider.versionSuffixes)
+            return AnthropicProvider(name: name, endpoint: endpoint, apiKey: backend.apiKey, defaultModel: backend.model, defaultMaxTokens: backend.defaults.maxTokens ?? 4096, http: http)
         case .vllm, .llamacpp, .openai, .openrouter, .tgi, .generic:
             let flavor = OpenAIFlavor(rawValue: backend.provider.rawValue) ?? .generic
             guard let url = url ?? backend.provider.defaultURL else {

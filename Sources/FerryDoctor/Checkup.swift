@@ -27,6 +27,7 @@ struct Checkup {
         case .openai: "OpenAI"
         case .openrouter: "OpenRouter"
         case .gemini: "Gemini"
+        case .anthropic: "Anthropic"
         case .generic: "OpenAI-compatible"
         }
     }
@@ -35,6 +36,7 @@ struct Checkup {
         switch backend.provider {
         case .ollama: OllamaProvider.versionSuffixes
         case .gemini: GeminiProvider.versionSuffixes
+        case .anthropic: AnthropicProvider.versionSuffixes
         default: ["/v1"]
         }
     }

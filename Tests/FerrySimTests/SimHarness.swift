@@ -83,6 +83,7 @@ func decodeStream(_ bytes: [UInt8], dialect: SimDialect, completion: Bool = fals
     case .vllm: try run(OpenAIStreamParser(kind: completion ? .completion : .chat))
     case .ollama: try run(OllamaStreamParser(kind: completion ? .generate : .chat))
     case .gemini: try run(GeminiStreamParser(model: "demo", framing: sse ? .sse : .jsonArray, created: 0))
+    case .anthropic: try run(AnthropicStreamParser(model: "demo", created: 0))
     }
     return events
 }

@@ -42,6 +42,10 @@ func geminiSSEEvents(_ chunks: [ByteBuffer]) throws -> [ChatEvent] {
     try parse(chunks, with: GeminiStreamParser(model: "gemini-2.0-flash", framing: .sse, created: 1))
 }
 
+func anthropicEvents(_ chunks: [ByteBuffer]) throws -> [ChatEvent] {
+    try parse(chunks, with: AnthropicStreamParser(model: "claude", created: 1))
+}
+
 func geminiArrayEvents(_ chunks: [ByteBuffer]) throws -> [ChatEvent] {
     try parse(chunks, with: GeminiStreamParser(model: "gemini-2.0-flash", framing: .jsonArray, created: 1))
 }

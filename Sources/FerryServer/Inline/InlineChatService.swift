@@ -60,7 +60,8 @@ final class InlineChatService: Sendable {
         if !gateway.settings.corsOrigins.isEmpty, head.headers.contains(name: "origin") { return nil }
         if head.headers.contains(name: "expect") { return nil }
         if !gateway.apiKeys.isEmpty {
-            guard let token = APIKeyMiddleware.bearerToken(head.headers.first(name: "authorization")), gateway.apiKeys.contains(token) else { return nil }
+            let token = APIKeyMiddleware.presentedKey(authorization: head.headers.first(name: "authorization"), xAPIKey: head.headers.first(name: "x-api-key"))
+            guard let token, gateway.apiKeys.contains(token) else { return nil }
         }
         return dialect
     }

@@ -1,4 +1,5 @@
 import FerryCore
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -13,17 +14,25 @@ struct APIKeyMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if path == "/health" || path == "/ready" || path == "/" { return try await next(request, context) }
-        let token = Self.bearerToken(request.headers[.authorization])
+        let token = Self.presentedKey(authorization: request.headers[.authorization], xAPIKey: request.headers[Self.xAPIKey])
         guard let token, keys.contains(token) else {
             let error = FerryError(
                 code: .unauthorized,
                 message: token == nil ? "This gateway needs an API key, and the request has none" : "The API key is not accepted by this gateway",
-                hint: "send `Authorization: Bearer <key>` with one of the keys configured in server.api_keys (SERVER_API_KEYS)",
+                hint: "send `Authorization: Bearer <key>` (or `x-api-key: <key>`, as Anthropic's clients do) with one of the keys configured in server.api_keys (SERVER_API_KEYS)",
                 httpStatus: 401
             )
             return GatewayDialect(path: path).response(for: error, requestID: "")
         }
         return try await next(request, context)
+    }
+
+    /// Anthropic's clients send their key as `x-api-key`.
+    static let xAPIKey = HTTPField.Name("x-api-key")!
+
+    /// The key a request presents: `Authorization: Bearer KEY`, else `x-api-key: KEY`.
+    static func presentedKey(authorization: String?, xAPIKey: String?) -> String? {
+        bearerToken(authorization) ?? xAPIKey.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// The key of an `Authorization: Bearer KEY` header.

@@ -43,7 +43,7 @@ extension Gateway {
 
     /// The tenant a request's answers belong to: its API key's, when keys are configured.
     func tenant(_ directives: CacheDirectives) -> String? {
-        apiKeys.isEmpty ? nil : directives.bearer.map(CacheKey.tenant(apiKey:))
+        apiKeys.isEmpty ? nil : directives.apiKey.map(CacheKey.tenant(apiKey:))
     }
 
     /// A chat request through the cache: a hit is replayed in the client's dialect, whole or as a stream, whatever
@@ -115,10 +115,7 @@ extension Gateway {
             try replayStream(answer, encoder: dialect.streamEncoder(for: chat), into: &buffer)
             return dialect.streamContentType
         }
-        switch dialect {
-        case .openAI: try WireJSON.encode(OpenAIChatCompletion(answer), into: &buffer)
-        case .ollama: try WireJSON.encode(try OllamaChatResponse(answer, timings: OllamaTimings(begun: begun, firstToken: .now)), into: &buffer)
-        }
+        try dialect.writeWhole(answer, timings: OllamaTimings(begun: begun, firstToken: .now), into: &buffer)
         return "application/json"
     }
 

@@ -41,10 +41,7 @@ extension Gateway {
             let text = summary.answer + (inText ? Self.listing(summary) : "")
             let response = ChatResponse(id: start.id, model: chat.model, created: start.created, message: .assistant(text), finishReason: .stop, usage: summary.usage)
             var body = ByteBuffer()
-            switch dialect {
-            case .openAI: try WireJSON.encode(OpenAIChatCompletion(response), into: &body)
-            case .ollama: try WireJSON.encode(try OllamaChatResponse(response, timings: OllamaTimings(begun: begun, firstToken: firstToken)), into: &body)
-            }
+            try dialect.writeWhole(response, timings: OllamaTimings(begun: begun, firstToken: firstToken), into: &body)
             try Self.insertSources(summary.sources, into: &body)
             var headers: HTTPFields = [.contentType: "application/json"]
             if let backend = summary.backend { headers[GatewayHeaders.backend] = backend }

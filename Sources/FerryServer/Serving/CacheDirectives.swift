@@ -16,13 +16,14 @@ struct CacheDirectives {
     var skipsCache: Bool
     /// `no-cache`: answer from the backend, then keep the answer.
     var skipsLookup: Bool
-    /// The `Authorization` header, read for its bearer token only when API keys are configured.
+    /// The `Authorization` and `x-api-key` headers, read for the key they present only when API keys are configured.
     var authorization: String?
+    var xAPIKey: String?
 
-    /// The `Authorization` header's bearer token.
-    var bearer: String? { APIKeyMiddleware.bearerToken(authorization) }
+    /// The API key the request presents.
+    var apiKey: String? { APIKeyMiddleware.presentedKey(authorization: authorization, xAPIKey: xAPIKey) }
 
-    init(cacheControl: String?, ferryCache: String?, authorization: String?) {
+    init(cacheControl: String?, ferryCache: String?, authorization: String?, xAPIKey: String?) {
         if let control = cacheControl?.lowercased() {
             skipsCache = control.contains("no-store")
             skipsLookup = control.contains("no-cache")
@@ -32,13 +33,14 @@ struct CacheDirectives {
         }
         if let ferryCache, ferryCache.lowercased() == "bypass" { skipsCache = true }
         self.authorization = authorization
+        self.xAPIKey = xAPIKey
     }
 
     init(_ fields: HTTPFields) {
-        self.init(cacheControl: fields[.cacheControl], ferryCache: fields[Gateway.cacheHeader], authorization: fields[.authorization])
+        self.init(cacheControl: fields[.cacheControl], ferryCache: fields[Gateway.cacheHeader], authorization: fields[.authorization], xAPIKey: fields[APIKeyMiddleware.xAPIKey])
     }
 
     init(_ headers: HTTPHeaders) {
-        self.init(cacheControl: headers.first(name: "cache-control"), ferryCache: headers.first(name: "x-ferry-cache"), authorization: headers.first(name: "authorization"))
+        self.init(cacheControl: headers.first(name: "cache-control"), ferryCache: headers.first(name: "x-ferry-cache"), authorization: headers.first(name: "authorization"), xAPIKey: headers.first(name: "x-api-key"))
     }
 }

@@ -67,6 +67,7 @@ public final class Gateway: Sendable {
         routes.add(middleware: ConcurrencyLimitMiddleware(limiter: limiter, queueTimeout: settings.queueTimeout))
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
+        addAnthropicRoutes(to: routes)
         addOperationsRoutes(to: routes)
         if let cache { addCacheRoutes(to: routes, cache: cache) }
         if let documents {
@@ -143,6 +144,10 @@ public final class Gateway: Sendable {
             let routed = try await router.routedChat(chat, after: prior)
             await completed?(routed.value, routed.backend)
             return try json(routed, context: context) { OpenAIChatCompletion($0) }
+        case .anthropic:
+            let routed = try await router.routedChat(chat, after: prior)
+            await completed?(routed.value, routed.backend)
+            return try json(routed, context: context) { AnthropicMessageResponse($0) }
         case .ollama:
             let (routed, assembler) = try await assembled(router.routedStreamChat(chat, after: prior))
             await completed?(assembler.response(), routed.backend)

@@ -14,6 +14,18 @@ extension GatewayDialect {
             var chat = try wire.chatRequest()
             chat.model = routeName(chat.model)
             return (chat, wire.stream ?? true)
+        case .anthropic:
+            let wire = try WireJSON.decodeRequest(AnthropicMessagesRequest.self, from: body.readableBytesView)
+            return (try wire.chatRequest(), wire.stream == true)
+        }
+    }
+
+    /// A whole answer's JSON in this dialect; Ollama's carries `timings`.
+    func writeWhole(_ response: ChatResponse, timings: @autoclosure () -> OllamaTimings, into buffer: inout ByteBuffer) throws {
+        switch self {
+        case .openAI: try WireJSON.encode(OpenAIChatCompletion(response), into: &buffer)
+        case .ollama: try WireJSON.encode(try OllamaChatResponse(response, timings: timings()), into: &buffer)
+        case .anthropic: try WireJSON.encode(AnthropicMessageResponse(response), into: &buffer)
         }
     }
 
@@ -22,6 +34,7 @@ extension GatewayDialect {
         switch self {
         case .openAI: OpenAIStreamEncoder(kind: .chat, includeUsage: request.includeUsage)
         case .ollama: OllamaStreamEncoder(kind: .chat)
+        case .anthropic: AnthropicStreamEncoder()
         }
     }
 
@@ -33,6 +46,7 @@ extension GatewayDialect {
         switch self {
         case .openAI: "text/event-stream"
         case .ollama: "application/x-ndjson"
+        case .anthropic: "text/event-stream"
         }
     }
 }

@@ -4,8 +4,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The API a client speaks to the gateway — OpenAI's or Ollama's — for the routes and the inline path alike: its
-/// errors go back in its shape, and its chat requests are read and answered in it (``GatewayDialect+Chat``).
+/// The API a client speaks to the gateway — OpenAI's, Ollama's or Anthropic's Messages — for the routes and the
+/// inline path alike (the inline path takes OpenAI's and Ollama's chat): its errors go back in its shape, and its
+/// chat requests are read and answered in it (``GatewayDialect+Chat``).
 ///
 /// ```swift
 /// let dialect = GatewayDialect(path: "/api/chat")                 // .ollama
@@ -14,10 +15,11 @@ import Hummingbird
 enum GatewayDialect: Sendable {
     case openAI
     case ollama
+    case anthropic
 
-    /// The dialect of a path: `/api/…` is Ollama's, the rest OpenAI's.
+    /// The dialect of a path: `/api/…` is Ollama's, `/v1/messages…` Anthropic's, the rest OpenAI's.
     init(path: String) {
-        self = path.hasPrefix("/api/") ? .ollama : .openAI
+        self = path.hasPrefix("/api/") ? .ollama : path.hasPrefix("/v1/messages") ? .anthropic : .openAI
     }
 
     /// The dialect of a chat request: `POST /v1/chat/completions` or `POST /api/chat`; nil for anything else.
@@ -45,6 +47,8 @@ enum GatewayDialect: Sendable {
             try? WireJSON.encode(OpenAIErrorBody(status: status, message: error.description, param: error.code == .badRequest ? error.field : nil, integerCode: false), into: &body)
         case .ollama:
             try? WireJSON.encode(OllamaErrorBody(error: error.description), into: &body)
+        case .anthropic:
+            try? WireJSON.encode(AnthropicErrorBody(status: status, message: error.description), into: &body)
         }
         var headers: HTTPFields = [.contentType: "application/json", GatewayHeaders.requestID: requestID]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(max(1, Int(retryAfter.seconds.rounded(.up)))) }

@@ -6,6 +6,8 @@ public enum SimDialect: String, Sendable, CaseIterable, Codable {
     case ollama
     /// The Gemini API (`/v1beta/models/{model}:generateContent`).
     case gemini
+    /// Anthropic's Messages API (`/v1/messages`, `/v1/messages/count_tokens`, `/v1/models`).
+    case anthropic
 }
 
 /// How FerrySim serves concurrent requests.

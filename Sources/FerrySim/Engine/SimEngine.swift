@@ -135,7 +135,7 @@ public final class SimEngine: Sendable {
         case .gemini:
             let bare = requested.hasPrefix("models/") ? String(requested.dropFirst(7)) : requested
             return configuration.models.first { $0 == bare }
-        case .vllm:
+        case .vllm, .anthropic:
             return configuration.models.first { $0 == requested }
         }
     }

@@ -27,6 +27,7 @@ public struct SimHTTPError: HTTPResponseError {
         case .vllm: body = try WireJSON.encode(OpenAIErrorBody(status: status.code, message: message, param: param))
         case .ollama: body = try WireJSON.encode(OllamaErrorBody(error: message))
         case .gemini: body = try WireJSON.encode(GeminiErrorBody(code: status.code, message: message))
+        case .anthropic: body = try WireJSON.encode(AnthropicErrorBody(status: status.code, message: message))
         }
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter {
@@ -52,6 +53,8 @@ public struct SimHTTPError: HTTPResponseError {
             SimHTTPError(.notFound, "The model `\(model)` does not exist.", dialect: dialect, param: "model")
         case .ollama:
             SimHTTPError(.notFound, "model \"\(model)\" not found, try pulling it first", dialect: dialect)
+        case .anthropic:
+            SimHTTPError(.notFound, "model: \(model)", dialect: dialect)
         case .gemini:
             SimHTTPError(
                 .notFound,

@@ -30,6 +30,7 @@ public struct SimServer: Sendable {
         case .vllm: addOpenAIRoutes(to: router)
         case .ollama: addOllamaRoutes(to: router)
         case .gemini: addGeminiRoutes(to: router)
+        case .anthropic: addAnthropicRoutes(to: router)
         }
         addControlRoutes(to: router)
         return router
@@ -66,6 +67,7 @@ public struct SimServer: Sendable {
             case .vllm: "Invalid request: \(detail)"
             case .ollama: "invalid request body: \(detail)"
             case .gemini: "Invalid JSON payload received. \(detail)"
+            case .anthropic: detail
             }
             throw SimHTTPError(.badRequest, message, dialect: configuration.dialect)
         }

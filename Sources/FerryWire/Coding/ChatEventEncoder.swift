@@ -19,3 +19,4 @@ extension ChatEventEncoder {
 extension OpenAIStreamEncoder: ChatEventEncoder {}
 extension OllamaStreamEncoder: ChatEventEncoder {}
 extension GeminiStreamEncoder: ChatEventEncoder {}
+extension AnthropicStreamEncoder: ChatEventEncoder {}

@@ -109,3 +109,22 @@ public struct GeminiStreamParser: ChatStreamParser {
         try decoder.end(emit)
     }
 }
+
+/// The Messages API's SSE stream (``AnthropicStreamDecoder``).
+public struct AnthropicStreamParser: ChatStreamParser {
+    private var sse = SSEDecoder()
+    private var decoder: AnthropicStreamDecoder
+
+    public init(model: String, location: ErrorLocation = ErrorLocation(), created: Int = Timestamps.nowSeconds()) {
+        decoder = AnthropicStreamDecoder(model: model, location: location, created: created)
+    }
+
+    public mutating func feed(_ chunk: ByteBuffer, _ emit: (ChatEvent) throws -> Void) throws {
+        try sse.feed(chunk) { event in try decoder.decode(event.data, emit) }
+    }
+
+    public mutating func finish(_ emit: (ChatEvent) throws -> Void) throws {
+        try sse.finish { event in try decoder.decode(event.data, emit) }
+        try decoder.end(emit)
+    }
+}

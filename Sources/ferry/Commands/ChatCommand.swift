@@ -20,7 +20,7 @@ struct ChatCommand: AsyncParsableCommand {
     )
 
     enum BackendKind: String, ExpressibleByArgument, CaseIterable {
-        case vllm, ollama, llamacpp, openai, openrouter, gemini, tgi, generic, local
+        case vllm, ollama, llamacpp, openai, openrouter, gemini, anthropic, tgi, generic, local
     }
 
     @OptionGroup var options: ConfigOptions
@@ -34,7 +34,7 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "The model (with --backend), or the route to ask (with a configuration).")
     var model: String?
 
-    @Option(help: "The backend's API key (default: OPENAI_API_KEY, OPENROUTER_API_KEY, GEMINI_API_KEY or VLLM_API_KEY).")
+    @Option(help: "The backend's API key (default: OPENAI_API_KEY, OPENROUTER_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY or VLLM_API_KEY).")
     var apiKey: String?
 
     @Option(help: "A system prompt.")

@@ -86,6 +86,7 @@ final class ChatSession: Sendable {
         case .openai: (.openai, nil, "OPENAI_API_KEY")
         case .openrouter: (.openrouter, nil, "OPENROUTER_API_KEY")
         case .gemini: (.gemini, nil, "GEMINI_API_KEY")
+        case .anthropic: (.anthropic, nil, "ANTHROPIC_API_KEY")
         }
         return FerryConfiguration.Backend(
             name: kind.rawValue, provider: provider, urls: (url ?? defaultURL ?? provider.defaultURL).map { [$0] } ?? [], model: model,

@@ -1,0 +1,38 @@
+import FerryCore
+import FerryWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension SimServer {
+    /// Anthropic's Messages API: `POST /v1/messages` (whole or streamed), `POST /v1/messages/count_tokens`,
+    /// `GET /v1/models`. The `x-api-key` and `anthropic-version` headers are accepted; a key is checked only when
+    /// FerrySim was given one.
+    func addAnthropicRoutes(to router: Router<SimRequestContext>) {
+        router.get("/v1/models") { _, context -> Response in
+            try await admitOther(context)
+            return try json(AnthropicModelList(data: configuration.models.map { AnthropicModelList.Model(id: $0, displayName: $0) }))
+        }
+        router.post("/v1/messages") { request, context -> Response in
+            try await serveGeneration(
+                request, context: context, body: AnthropicMessagesRequest.self,
+                plan: { wire in
+                    let chat = try wire.chatRequest()
+                    return GenerationPlan(requestedModel: wire.model, stream: wire.stream == true, encoder: AnthropicStreamEncoder()) {
+                        engine.job(chat: chat, model: $0)
+                    }
+                },
+                contentType: "text/event-stream",
+                malformed: "event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"delta\": \n\n",
+                whole: { try json(AnthropicMessageResponse($0.response())) }
+            )
+        }
+        router.post("/v1/messages/count_tokens") { request, context -> Response in
+            try await admitOther(context)
+            let body = try await decode(AnthropicCountTokensRequest.self, from: request, context: context)
+            let chat = try validated { try body.messagesRequest.chatRequest() }
+            guard engine.servedModel(body.model) != nil else { throw SimHTTPError.modelNotFound(body.model, dialect: .anthropic) }
+            return try json(AnthropicCountTokensResponse(inputTokens: SimTokenizer.tokens(chat).count))
+        }
+    }
+}

@@ -117,7 +117,12 @@ public enum ConfigurationLoader {
         if let cache { provenance.append(("cache.store", cache.storeDescription, values.source(of: "cache.store"))) }
         let adminKey = values.string("server.admin_key").flatMap { $0.isEmpty ? nil : $0 }
         if adminKey != nil { provenance.append(("server.admin_key", "••••", values.source(of: "server.admin_key"))) }
-        return FerryConfiguration(
+        var responses = ResponsesConfiguration(sqlitePath: rag.dataDirectory.appendingPathComponent("responses.sqlite").path)
+        let responseStores = Dictionary(uniqueKeysWithValues: ResponsesConfiguration.Store.allCases.map { ($0.rawValue, $0) })
+        if let store = try values.choice("responses.store", responseStores) { responses.store = store }
+        if let ttl = try values.duration("responses.ttl") { responses.ttl = ttl }
+        if let megabytes = try values.int("responses.max_mb", in: 1...1_048_576) { responses.maxBytes = megabytes << 20 }
+        var configuration = FerryConfiguration(
             backends: backends, routes: routes, host: host, port: port,
             apiKeys: apiKeys,
             maxConcurrentRequests: try values.int("server.max_concurrent_requests", in: 1...1_000_000) ?? 512,
@@ -135,6 +140,8 @@ public enum ConfigurationLoader {
             adminKey: adminKey,
             provenance: provenance.map { (key: $0.0, value: $0.1, source: $0.2) }
         )
+        configuration.responses = responses
+        return configuration
     }
 
     static func ragSettings(values: ConfigurationValues, environment: [String: String], routes: [FerryConfiguration.RouteSpec]) throws(FerryError) -> RAGSettings {

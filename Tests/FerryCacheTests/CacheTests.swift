@@ -138,7 +138,7 @@ enum CacheStoreKind: String, CaseIterable, Sendable {
 
 @Suite("Cache stores", .serialized)
 struct CacheStoreTests {
-    @Test("an answer is found by its key until it expires; a route's entries can be removed", arguments: CacheStoreKind.available)
+    @Test("an answer is found by its key until it expires; a route's entries, or one by its key, can be removed", arguments: CacheStoreKind.available)
     func findExpireRemove(_ kind: CacheStoreKind) async throws {
         let store = try await kind.make(maxBytes: 1 << 20)
         let (key, stored) = try entry("a")
@@ -153,6 +153,9 @@ struct CacheStoreTests {
         let removed = try await store.entry(for: otherKey), kept = try await store.entry(for: key)
         #expect(removed == nil && kept != nil)
         #expect(try await store.statistics().entries == 1)
+        let first = try await store.remove(key), second = try await store.remove(key)
+        #expect(first && !second, "one entry removed by its key, once")
+        #expect(try await store.entry(for: key) == nil)
         (store as? PostgresCacheStore)?.shutdown()
     }
 
@@ -185,6 +188,7 @@ struct BrokenStore: CacheStore {
     var kind: String { "broken" }
     func entry(for key: CacheKey) async throws -> CacheEntry? { throw FerryError(code: .connectionFailed, message: "down", hint: "") }
     func store(_ entry: CacheEntry) async throws { throw FerryError(code: .connectionFailed, message: "down", hint: "") }
+    func remove(_ key: CacheKey) async throws -> Bool { false }
     func removeAll(route: String?) async throws -> Int { 0 }
     func statistics() async throws -> CacheStatistics { throw FerryError(code: .connectionFailed, message: "down", hint: "") }
 }

@@ -17,9 +17,11 @@ struct ConfigurationTests {
     func exampleFile() async throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
         let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
-        #expect(configuration.backends.map(\.name) == ["vllm", "ollama", "vllm-pool", "openai", "local-llama"])
-        let launched = try #require(configuration.backends[4].launch)
-        #expect(configuration.backends[4].provider == .llamacpp && launched.startOnFirstRequest && launched.idleStop == .seconds(1800))
+        #expect(configuration.backends.map(\.name) == ["vllm", "ollama", "vllm-pool", "openai", "claude", "local-llama"])
+        #expect(configuration.backends[4].provider == .anthropic && configuration.backends[4].defaults.maxTokens == 4096)
+        let launched = try #require(configuration.backends[5].launch)
+        #expect(configuration.backends[5].provider == .llamacpp && launched.startOnFirstRequest && launched.idleStop == .seconds(1800))
+        #expect(configuration.responses.store == .memory && configuration.responses.ttl == .seconds(30 * 86_400) && configuration.responses.maxBytes == 64 << 20)
         #expect(configuration.backends[2].urls.count == 2)
         #expect(configuration.backends[0].defaults.temperature == 0.2)
         let route = try #require(configuration.routes.first)

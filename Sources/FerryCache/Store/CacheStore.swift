@@ -9,6 +9,8 @@ public protocol CacheStore: Sendable {
     func entry(for key: CacheKey) async throws -> CacheEntry?
     /// Keeps `entry`, replacing one under the same key, evicting what the size bound requires.
     func store(_ entry: CacheEntry) async throws
+    /// Removes the entry under `key`; whether there was one.
+    func remove(_ key: CacheKey) async throws -> Bool
     /// Removes every entry (of `route` only, when given); returns how many.
     func removeAll(route: String?) async throws -> Int
     /// Entries, bytes and evictions so far.

@@ -88,6 +88,14 @@ public final class MemoryCacheStore: ImmediateCacheStore {
         }
     }
 
+    public func remove(_ key: CacheKey) async throws -> Bool {
+        state.withLock { state in
+            guard state.nodes[key.digest] != nil else { return false }
+            state.remove(key.digest)
+            return true
+        }
+    }
+
     public func removeAll(route: String?) async throws -> Int {
         state.withLock { state in
             let doomed = state.nodes.filter { route == nil || $0.value.entry.route == route }.map(\.key)

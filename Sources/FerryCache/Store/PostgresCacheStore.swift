@@ -90,6 +90,13 @@ public final class PostgresCacheStore: CacheStore {
         counts.withLock { $0.evictions += removed }
     }
 
+    public func remove(_ key: CacheKey) async throws -> Bool {
+        for try await _ in try await client.query("DELETE FROM ferry_cache WHERE digest = \(key.digest) RETURNING 1", logger: logger).decode(Int32.self) {
+            return true
+        }
+        return false
+    }
+
     public func removeAll(route: String?) async throws -> Int {
         var removed = 0
         let rows = if let route {

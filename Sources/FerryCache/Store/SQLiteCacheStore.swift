@@ -87,6 +87,13 @@ public final class SQLiteCacheStore: CacheStore {
         counts.withLock { $0.evictions += removed }
     }
 
+    public func remove(_ key: CacheKey) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM entries WHERE digest = ?", arguments: [key.digest])
+            return db.changesCount > 0
+        }
+    }
+
     public func removeAll(route: String?) async throws -> Int {
         try await pool.write { db in
             if let route {

@@ -36,12 +36,15 @@ public final class Gateway: Sendable {
     public let documents: DocumentService?
     /// The response cache; nil: none.
     public let cache: ResponseCache?
+    /// The Responses API's stored responses.
+    public let responses: ResponseStore
 
     public init(
         router: FerryRouter.Router,
         settings: GatewaySettings = GatewaySettings(),
         documents: DocumentService? = nil,
         cache: ResponseCache? = nil,
+        responses: ResponseStore = ResponseStore(store: MemoryCacheStore(maxBytes: 64 << 20)),
         metricsText: (@Sendable () -> String)? = nil,
         logger: Logger = Logger(label: "ferry.gateway"),
         metrics: any MetricsFactory = MetricsSystem.factory
@@ -50,6 +53,7 @@ public final class Gateway: Sendable {
         self.settings = settings
         self.documents = documents
         self.cache = cache
+        self.responses = responses
         self.metricsText = metricsText
         self.logger = logger
         self.metrics = metrics
@@ -68,6 +72,7 @@ public final class Gateway: Sendable {
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
         addAnthropicRoutes(to: routes)
+        addResponsesRoutes(to: routes)
         addOperationsRoutes(to: routes)
         if let cache { addCacheRoutes(to: routes, cache: cache) }
         if let documents {

@@ -44,7 +44,7 @@ enum GatewayDialect: Sendable {
         var body = ByteBuffer()
         switch self {
         case .openAI:
-            try? WireJSON.encode(OpenAIErrorBody(status: status, message: error.description, param: error.code == .badRequest ? error.field : nil, integerCode: false), into: &body)
+            try? WireJSON.encode(OpenAIErrorBody(status: status, message: error.description, param: error.field, integerCode: false), into: &body)
         case .ollama:
             try? WireJSON.encode(OllamaErrorBody(error: error.description), into: &body)
         case .anthropic:

@@ -22,6 +22,20 @@ enum CacheSetup {
         }
     }
 
+    /// The Responses API's stored responses of `ferry serve` (`responses:`).
+    static func responseStore(_ configuration: ResponsesConfiguration) throws -> any CacheStore {
+        switch configuration.store {
+        case .memory:
+            return MemoryCacheStore(maxBytes: configuration.maxBytes)
+        case .sqlite:
+            do {
+                return try SQLiteCacheStore(path: configuration.sqlitePath, maxBytes: configuration.maxBytes)
+            } catch let error as FerryError {
+                throw ValidationError("\(error.message); \(error.hint)")
+            }
+        }
+    }
+
     /// The response cache of `ferry serve`; nil when `cache.store` is not set.
     static func responseCache(_ configuration: FerryConfiguration) async throws -> ResponseCache? {
         guard let cache = configuration.cache else { return nil }

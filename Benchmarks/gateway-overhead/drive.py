@@ -102,6 +102,11 @@ cases.append(("ollama client → openai backend", 16, [
     ("ferry (OpenAI API, stream)", ferry + "/v1/chat/completions", "stream.lua", "ferry"),
     ("ferry (Ollama API)", ferry + "/api/chat", "ollama.lua", "ferry"),
 ]))
+cases.append(("anthropic and responses clients → openai backend (stream, 50 chunks)", 16, [
+    ("ferry (OpenAI API, stream)", ferry + "/v1/chat/completions", "stream.lua", "ferry"),
+    ("ferry (Messages API, stream)", ferry + "/v1/messages", "messages.lua", "ferry"),
+    ("ferry (Responses API, stream)", ferry + "/v1/responses", "responses.lua", "ferry"),
+]))
 
 idle = {name: rss_mb(pid) for name, pid in pids.items()}
 runs = []
@@ -131,7 +136,7 @@ for case, connections, targets in cases:
             values = [run[key] for run in mine if key in run]
             row[key] = statistics.median(values) if values else None
         row["non_2xx"] = sum(run["non_2xx"] for run in mine)
-        if target == "nginx direct" or (baseline is None and case.startswith("ollama")):
+        if target == "nginx direct" or (baseline is None and case.startswith(("ollama", "anthropic"))):
             baseline = row
         else:
             row["added_p50_ms"] = row["p50_ms"] - baseline["p50_ms"] if row["p50_ms"] is not None and baseline["p50_ms"] is not None else None

@@ -125,6 +125,9 @@ bodies = {
     "stream-direct": {"model": MODEL, "messages": question, "max_tokens": 64, "stream": True},
     # Ferry reads an Ollama client's whole answer from the backend's stream (its durations split at the first token).
     "ollama": {"model": "bench-stream", "messages": question, "stream": False, "options": {"num_predict": 64}},
+    # The same stream translated for Anthropic's and the Responses API's clients.
+    "messages": {"model": "bench-stream", "messages": question, "max_tokens": 64, "stream": True},
+    "responses": {"model": "bench-stream", "input": "What does a ferry do?", "max_output_tokens": 64, "stream": True, "store": False},
 }
 for name, body in bodies.items():
     (folder / f"{name}.lua").write_text(

@@ -53,6 +53,12 @@ public enum ConfigurationLoader {
                 name: name, provider: provider, urls: urls, model: values.string("\(key).model"),
                 apiKey: values.string("\(key).api_key"), defaults: SamplingParameters()
             )
+            for api in values.strings("\(key).passthrough") ?? values.string("\(key).passthrough").map { [$0] } ?? [] {
+                guard let known = NativeRequest.API(rawValue: api.lowercased()) else {
+                    throw values.invalid("\(key).passthrough", api, accepted: "messages (Anthropic's /v1/messages: vLLM, Ollama, llama.cpp), responses (/v1/responses: vLLM, Ollama)")
+                }
+                backend.passthrough.insert(known)
+            }
             backend.defaults.temperature = try values.double("\(key).temperature", in: 0...2)
             backend.defaults.maxTokens = try values.int("\(key).max_tokens", in: 1...1_000_000)
             for url in urls { try checkURL(url, key: "\(key).url", values: values, allowDNS: true) }
@@ -122,6 +128,12 @@ public enum ConfigurationLoader {
         if let store = try values.choice("responses.store", responseStores) { responses.store = store }
         if let ttl = try values.duration("responses.ttl") { responses.ttl = ttl }
         if let megabytes = try values.int("responses.max_mb", in: 1...1_048_576) { responses.maxBytes = megabytes << 20 }
+        if responses.store == .postgres {
+            guard let url = values.string("responses.postgres.url") ?? values.string("cache.postgres.url") ?? rag.postgresURL, url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw values.invalid("responses.postgres.url", values.string("responses.postgres.url") ?? "", accepted: "postgres://USER:PASSWORD@HOST:5432/DATABASE (responses.store is postgres; cache.postgres.url or rag.postgres.url is used when set)")
+            }
+            responses.postgresURL = url
+        }
         var configuration = FerryConfiguration(
             backends: backends, routes: routes, host: host, port: port,
             apiKeys: apiKeys,

@@ -33,6 +33,9 @@ public struct FerryConfiguration: Sendable {
         public var defaults: SamplingParameters
         /// The server process Ferry runs for this backend (its `launch:` section); its URL is then Ferry's to choose.
         public var launch: LaunchSpec?
+        /// APIs this backend serves itself, whose requests Ferry passes through untranslated (`passthrough:
+        /// [messages, responses]`; off by default).
+        public var passthrough: Set<NativeRequest.API> = []
 
         public init(name: String, provider: ProviderKind, urls: [String], model: String? = nil, apiKey: String? = nil, defaults: SamplingParameters = SamplingParameters(), launch: LaunchSpec? = nil) {
             self.launch = launch

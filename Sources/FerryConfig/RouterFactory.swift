@@ -36,7 +36,7 @@ public enum RouterFactory {
     /// one plain URL keeps its name; replicas are named `backend@host:port`.
     static func replicas(of backend: FerryConfiguration.Backend, http: ProviderHTTPClient) async throws(FerryError) -> [RouteBackend] {
         if let launch = backend.launch {
-            return [RouteBackend(name: backend.name, model: managed(backend, launch: launch, http: http), modelName: backend.model, defaults: backend.defaults)]
+            return [RouteBackend(name: backend.name, model: managed(backend, launch: launch, http: http), modelName: backend.model, defaults: backend.defaults, passthrough: backend.passthrough)]
         }
         var urls: [String] = []
         for url in backend.urls {
@@ -55,14 +55,14 @@ public enum RouterFactory {
             }
         }
         if urls.isEmpty, backend.urls.isEmpty {
-            return [RouteBackend(name: backend.name, model: try makeProvider(backend, url: nil, name: backend.name, http: http), modelName: backend.model, defaults: backend.defaults)]
+            return [RouteBackend(name: backend.name, model: try makeProvider(backend, url: nil, name: backend.name, http: http), modelName: backend.model, defaults: backend.defaults, passthrough: backend.passthrough)]
         }
         let grouped = urls.count > 1 || backend.urls.contains { DNSName($0) != nil }
         return try urls.map { url throws(FerryError) in
             let name = grouped ? "\(backend.name)@\(try BackendEndpoint(url).hostAndPort)" : backend.name
             return RouteBackend(
                 name: name, model: try makeProvider(backend, url: url, name: name, http: http), modelName: backend.model,
-                defaults: backend.defaults, group: grouped ? backend.name : nil
+                defaults: backend.defaults, group: grouped ? backend.name : nil, passthrough: backend.passthrough
             )
         }
     }

@@ -31,6 +31,9 @@ public protocol LanguageModel: Sendable {
     func countTokens(_ texts: [String], model: String) async throws -> [Int]?
     /// The documents ordered by relevance to the query, by a reranking model (vLLM's and llama.cpp's `/rerank`).
     func rerank(_ request: RerankRequest) async throws -> RerankResponse
+    /// A request of an API this backend serves itself, sent untranslated (``NativeRequest``); a non-2xx answer is
+    /// thrown as the backend's error.
+    func forward(_ request: NativeRequest) async throws -> NativeAnswer
 }
 
 extension LanguageModel {
@@ -44,6 +47,11 @@ extension LanguageModel {
 
     /// No tokenizer: nil.
     public func countTokens(_ texts: [String], model: String) async throws -> [Int]? { nil }
+
+    /// No API of its own to pass requests through to: an error that says so.
+    public func forward(_ request: NativeRequest) async throws -> NativeAnswer {
+        throw FerryError.unsupported("\(request.api.path) (passthrough)", location: ErrorLocation(backend: name), alternative: "leave passthrough off for this backend: Ferry translates the request")
+    }
 
     /// No reranking model: an error that says where one is.
     public func rerank(_ request: RerankRequest) async throws -> RerankResponse {

@@ -66,6 +66,7 @@ gateway:
 HELLO = [{"role": "user", "content": "Hello there"}]
 WEATHER = [{"role": "user", "content": "use get_weather for Oslo"}]
 OLLAMA_TOOL = {"type": "function", "function": WEATHER_TOOL["function"]}
+ANTHROPIC_TOOL = {"name": "get_weather", "description": "Weather", "input_schema": WEATHER_TOOL["function"]["parameters"]}
 
 
 def chat(model, stream=None, **extra):
@@ -129,6 +130,17 @@ MATRIX = [
     ("cached, replayed, connection: close", "/v1/chat/completions", chat("cached", temperature=0), {"Connection": "close"}),
     ("a query string", "/v1/chat/completions?trace=1", chat("default"), {}),
     ("a forged prior attempt header", "/v1/chat/completions", chat("default"), {"x-ferry-prior-attempt": "1"}),
+    # Anthropic's Messages API on the same paths.
+    ("anthropic whole", "/v1/messages", chat("default", max_tokens=64), {}),
+    ("anthropic stream", "/v1/messages", chat("default", True, max_tokens=64), {}),
+    ("anthropic whole from ollama", "/v1/messages", chat("on-ollama", max_tokens=64), {}),
+    ("anthropic stream from ollama", "/v1/messages", chat("on-ollama", True, max_tokens=64), {}),
+    ("anthropic tools stream", "/v1/messages", chat("default", True, max_tokens=64, messages=WEATHER, tools=[ANTHROPIC_TOOL]), {}),
+    ("anthropic without max_tokens", "/v1/messages", chat("default"), {}),
+    ("anthropic, backend fails every time", "/v1/messages", chat("broken-only", max_tokens=8), {}),
+    ("anthropic, stream cut mid-way", "/v1/messages", chat("cut", True, max_tokens=64), {}),
+    ("anthropic, backend down, fallback", "/v1/messages", chat("dead-first", True, max_tokens=64), {}),
+    ("anthropic, cached hit", "/v1/messages", chat("cached", True, max_tokens=64, temperature=0), {}),
 ]
 
 # Values that differ from one request to the next whichever path answers.
@@ -296,6 +308,9 @@ def test_the_matrix_exercises_what_it_claims(runs):
     assert dict(results["backend fails once, the same route goes on"]["headers"])["x-ferry-attempts"] == "2"
     assert any("error" in json.dumps(event) for event in results["stream cut mid-way"]["events"])
     assert results["client disconnect"]["sim"] == {"running": 0, "completed": 0, "failed": 1}
+    assert statuses["anthropic whole"] == 200 and statuses["anthropic without max_tokens"] == 400
+    assert results["anthropic stream"]["events"][-1] == {"type": "message_stop"}
+    assert results["anthropic whole"]["events"][0]["type"] == "message"
     cache = {name: dict(result["headers"]).get("x-ferry-cache") for name, result in results.items() if name.startswith("cached")}
     assert cache == {"cached, stored": "miss", "cached, replayed whole": "hit", "cached, replayed as a stream": "hit",
                      "cached, replayed to ollama whole": "hit", "cached, replayed as an ollama stream": "hit",

@@ -134,3 +134,29 @@ def test_openai_agents_default_model_runs_a_tool_loop(ferry):
     run, kinds = asyncio.run(streamed())
     assert "raw_response_event" in kinds and "run_item_stream_event" in kinds
     assert len(seen) == 2 and run.final_output, "the streamed run called the tool too"
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("FERRY_TEST_POSTGRES_URL"), reason="no PostgreSQL (.ci/run starts one)")
+def test_two_instances_share_stored_responses_in_postgresql(ferry, tmp_path):
+    import os
+    url = os.environ["FERRY_TEST_POSTGRES_URL"]
+    config = (f"backends:\n  vllm: {{provider: vllm, url: \"{ferry['sims']['vllm'].url}/v1\", model: demo}}\n"
+              f"routes:\n  default: {{backends: [vllm]}}\nresponses:\n  store: postgres\n  postgres:\n    url: {url}\n")
+    servers = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "ferry.yaml").write_text(config)
+        servers.append(RunningProcess([FERRY_BIN, "serve", "--config", str(tmp_path / name / "ferry.yaml"), "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"],
+                                      env={**os.environ, "FERRY_DATA_DIR": str(tmp_path / name / "data")}))
+    try:
+        one, two = (openai.OpenAI(base_url=server.url + "/v1", api_key="unused", max_retries=0) for server in servers)
+        first = one.responses.create(model="default", input=f"My name is Layla {os.getpid()}.")
+        second = two.responses.create(model="default", input="What is my name?", previous_response_id=first.id)
+        assert second.previous_response_id == first.id and second.status == "completed"
+        assert two.responses.retrieve(first.id).output_text == first.output_text
+        one.responses.delete(second.id)
+        with pytest.raises(openai.NotFoundError):
+            two.responses.retrieve(second.id)
+    finally:
+        for server in servers:
+            assert server.stop() == 0

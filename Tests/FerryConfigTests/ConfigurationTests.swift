@@ -56,6 +56,26 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("passthrough and the responses store are read from the file or the environment; unknown values are refused")
+    func passthroughAndResponses() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let plain = try await ConfigurationLoader.load(file: path, environment: [:])
+        #expect(plain.backends.allSatisfy { $0.passthrough.isEmpty }, "off by default")
+        let on = try await ConfigurationLoader.load(file: path, environment: [
+            "BACKENDS_VLLM_PASSTHROUGH": "messages", "RESPONSES_STORE": "sqlite", "FERRY_DATA_DIR": "/tmp/ferry-config-test",
+        ])
+        #expect(on.backends[0].passthrough == [.messages] && on.responses.store == .sqlite)
+        #expect(on.responses.sqlitePath == "/tmp/ferry-config-test/responses.sqlite")
+        for (key, value, named) in [("BACKENDS_VLLM_PASSTHROUGH", "chat", "passthrough"), ("RESPONSES_STORE", "redis", "responses.store"), ("RESPONSES_STORE", "postgres", "responses.postgres.url")] {
+            do {
+                _ = try await ConfigurationLoader.load(file: path, environment: [key: value])
+                Issue.record("\(key)=\(value) must be refused")
+            } catch {
+                #expect(error.description.contains(named), "\(error)")
+            }
+        }
+    }
+
     @Test("the cache is off until a store is named; routes override its policy; a postgres store needs a URL")
     func cacheSettings() async throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path

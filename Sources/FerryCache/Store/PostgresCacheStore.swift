@@ -5,8 +5,8 @@ import PostgresNIO
 import Synchronization
 
 /// Cached answers in PostgreSQL, shared by every Ferry instance that points at the database: an UNLOGGED table
-/// `ferry_cache` (no write-ahead log: a crash of the server may empty it, which a cache can afford), made on first
-/// connection. Bounded by bytes like ``SQLiteCacheStore``.
+/// (`ferry_cache`, or `table`; no write-ahead log: a crash of the server may empty it, which a cache can afford),
+/// made on first connection. Bounded by bytes like ``SQLiteCacheStore``.
 ///
 /// ```swift
 /// let store = try await PostgresCacheStore(configuration: configuration, location: "db:5432/ferry", maxBytes: 1 << 30)
@@ -15,12 +15,17 @@ public final class PostgresCacheStore: CacheStore {
     public var kind: String { "postgres" }
     public let location: String
     public let maxBytes: Int
+    /// The table (letters, digits and underscores).
+    public let table: String
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
     private let counts = Mutex((stores: 0, evictions: 0))
 
-    public init(configuration: PostgresClient.Configuration, location: String, maxBytes: Int, logger: Logger = Logger(label: "ferry.cache.postgres")) async throws {
+    public init(configuration: PostgresClient.Configuration, location: String, maxBytes: Int, table: String = "ferry_cache", logger: Logger = Logger(label: "ferry.cache.postgres")) async throws {
+        guard let first = table.first, first.isLetter || first == "_", table.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw FerryError(code: .configuration, message: "`\(table)` cannot name a PostgreSQL table here", hint: "use letters, digits and underscores")
+        }
         var configuration = configuration
         configuration.options.maximumConnections = 16
         var background = logger
@@ -29,15 +34,16 @@ public final class PostgresCacheStore: CacheStore {
         let running = Task { await client.run() }
         do {
             try await client.query("""
-                CREATE UNLOGGED TABLE IF NOT EXISTS ferry_cache(digest TEXT PRIMARY KEY, route TEXT NOT NULL, entry BYTEA NOT NULL,
+                CREATE UNLOGGED TABLE IF NOT EXISTS \(unescaped: table)(digest TEXT PRIMARY KEY, route TEXT NOT NULL, entry BYTEA NOT NULL,
                     size INTEGER NOT NULL, stored_at DOUBLE PRECISION NOT NULL, expires_at DOUBLE PRECISION NOT NULL)
                 """, logger: logger)
-            try await client.query("CREATE INDEX IF NOT EXISTS ferry_cache_by_age ON ferry_cache(stored_at)", logger: logger)
+            try await client.query("CREATE INDEX IF NOT EXISTS \(unescaped: table)_by_age ON \(unescaped: table)(stored_at)", logger: logger)
         } catch {
             running.cancel()
             throw FerryError(code: .configuration, message: "Cannot use the PostgreSQL cache at \(location): \(Self.reason(error))", hint: "check cache.postgres.url (user, password, database) and that the server accepts connections from here")
         }
         self.client = client
+        self.table = table
         self.location = location
         self.maxBytes = maxBytes
         self.logger = logger
@@ -54,7 +60,7 @@ public final class PostgresCacheStore: CacheStore {
 
     public func entry(for key: CacheKey) async throws -> CacheEntry? {
         let now = Date().timeIntervalSince1970
-        for try await bytes in try await client.query("SELECT entry FROM ferry_cache WHERE digest = \(key.digest) AND expires_at > \(now)", logger: logger).decode(ByteBuffer.self) {
+        for try await bytes in try await client.query("SELECT entry FROM \(unescaped: table) WHERE digest = \(key.digest) AND expires_at > \(now)", logger: logger).decode(ByteBuffer.self) {
             return try CacheEntry.decoded(Data(bytes.readableBytesView))
         }
         return nil
@@ -66,7 +72,7 @@ public final class PostgresCacheStore: CacheStore {
         let bytes = ByteBuffer(bytes: data), size = Int32(data.count)
         let stored = entry.storedAt.timeIntervalSince1970, expires = entry.expiresAt.timeIntervalSince1970
         try await client.query("""
-            INSERT INTO ferry_cache(digest, route, entry, size, stored_at, expires_at) VALUES (\(entry.digest), \(entry.route), \(bytes), \(size), \(stored), \(expires))
+            INSERT INTO \(unescaped: table)(digest, route, entry, size, stored_at, expires_at) VALUES (\(entry.digest), \(entry.route), \(bytes), \(size), \(stored), \(expires))
             ON CONFLICT (digest) DO UPDATE SET entry = EXCLUDED.entry, size = EXCLUDED.size, stored_at = EXCLUDED.stored_at, expires_at = EXCLUDED.expires_at
             """, logger: logger)
         let sweep = counts.withLock { counts in
@@ -80,10 +86,10 @@ public final class PostgresCacheStore: CacheStore {
     func sweep() async throws {
         let now = Date().timeIntervalSince1970, limit = Int64(maxBytes)
         var removed = 0
-        for try await _ in try await client.query("DELETE FROM ferry_cache WHERE expires_at <= \(now) RETURNING 1", logger: logger).decode(Int32.self) { removed += 1 }
+        for try await _ in try await client.query("DELETE FROM \(unescaped: table) WHERE expires_at <= \(now) RETURNING 1", logger: logger).decode(Int32.self) { removed += 1 }
         let query: PostgresQuery = """
-            DELETE FROM ferry_cache WHERE digest IN (
-                SELECT digest FROM (SELECT digest, SUM(size) OVER (ORDER BY stored_at DESC) AS kept FROM ferry_cache) AS ranked WHERE kept > \(limit))
+            DELETE FROM \(unescaped: table) WHERE digest IN (
+                SELECT digest FROM (SELECT digest, SUM(size) OVER (ORDER BY stored_at DESC) AS kept FROM \(unescaped: table)) AS ranked WHERE kept > \(limit))
             RETURNING 1
             """
         for try await _ in try await client.query(query, logger: logger).decode(Int32.self) { removed += 1 }
@@ -91,7 +97,7 @@ public final class PostgresCacheStore: CacheStore {
     }
 
     public func remove(_ key: CacheKey) async throws -> Bool {
-        for try await _ in try await client.query("DELETE FROM ferry_cache WHERE digest = \(key.digest) RETURNING 1", logger: logger).decode(Int32.self) {
+        for try await _ in try await client.query("DELETE FROM \(unescaped: table) WHERE digest = \(key.digest) RETURNING 1", logger: logger).decode(Int32.self) {
             return true
         }
         return false
@@ -100,9 +106,9 @@ public final class PostgresCacheStore: CacheStore {
     public func removeAll(route: String?) async throws -> Int {
         var removed = 0
         let rows = if let route {
-            try await client.query("DELETE FROM ferry_cache WHERE route = \(route) RETURNING 1", logger: logger)
+            try await client.query("DELETE FROM \(unescaped: table) WHERE route = \(route) RETURNING 1", logger: logger)
         } else {
-            try await client.query("DELETE FROM ferry_cache RETURNING 1", logger: logger)
+            try await client.query("DELETE FROM \(unescaped: table) RETURNING 1", logger: logger)
         }
         for try await _ in rows.decode(Int32.self) { removed += 1 }
         return removed
@@ -110,7 +116,7 @@ public final class PostgresCacheStore: CacheStore {
 
     public func statistics() async throws -> CacheStatistics {
         let now = Date().timeIntervalSince1970
-        for try await (entries, bytes) in try await client.query("SELECT COUNT(*), COALESCE(SUM(size), 0)::BIGINT FROM ferry_cache WHERE expires_at > \(now)", logger: logger).decode((Int64, Int64).self) {
+        for try await (entries, bytes) in try await client.query("SELECT COUNT(*), COALESCE(SUM(size), 0)::BIGINT FROM \(unescaped: table) WHERE expires_at > \(now)", logger: logger).decode((Int64, Int64).self) {
             return CacheStatistics(entries: Int(entries), bytes: Int(bytes), evictions: counts.withLock(\.evictions))
         }
         return CacheStatistics(entries: 0, bytes: 0, evictions: counts.withLock(\.evictions))

@@ -68,3 +68,46 @@ struct BackendClient: Sendable {
 
 /// The body of a request that has none.
 struct NoBody: Encodable {}
+
+extension BackendClient {
+    /// Sends a request of an API the backend serves itself, as the client wrote it (only `model` set), and returns
+    /// the answer's bytes, pulled as they are taken; a non-2xx answer is thrown as the backend's error.
+    func forward(_ request: NativeRequest, model: String) async throws -> NativeAnswer {
+        let place = location(request.api.path, model: model)
+        let body = ByteBuffer(string: request.body(model: model))
+        let response = try await http.send(ProviderHTTPClient.jsonRequest(place.url ?? request.api.path, body: body, headers: headers), location: place, startHint: startHint)
+        guard (200..<300).contains(response.status.code) else {
+            let bytes = (try? await http.collect(response, location: place)) ?? ByteBuffer()
+            throw readError(Int(response.status.code), bytes, place, TransportErrors.retryAfter(response.headers.first(name: "retry-after")))
+        }
+        let contentType = response.headers.first(name: "content-type") ?? (request.stream ? "text/event-stream" : "application/json")
+        guard request.stream else {
+            let whole = Array(try await http.collect(response, location: place).readableBytesView)
+            return NativeAnswer(contentType: contentType, chunks: AsyncThrowingStream { continuation in
+                continuation.yield(whole)
+                continuation.finish()
+            })
+        }
+        let pull = BodyPull(iterator: response.body.makeAsyncIterator(), location: place)
+        return NativeAnswer(contentType: contentType, chunks: AsyncThrowingStream(unfolding: { try await pull.next() }))
+    }
+
+    /// A response body's iterator, pulled by one consumer at a time (AsyncThrowingStream's unfolding contract).
+    private final class BodyPull: @unchecked Sendable {
+        private var iterator: HTTPClientResponse.Body.AsyncIterator
+        private let location: ErrorLocation
+
+        init(iterator: HTTPClientResponse.Body.AsyncIterator, location: ErrorLocation) {
+            self.iterator = iterator
+            self.location = location
+        }
+
+        func next() async throws -> [UInt8]? {
+            do {
+                return try await iterator.next().map { Array($0.readableBytesView) }
+            } catch {
+                throw TransportErrors.ferryError(for: error, location: location, startHint: "")
+            }
+        }
+    }
+}

@@ -12,8 +12,11 @@ public struct RouteBackend: Sendable {
     /// The configured backend this is a replica of (several URLs, or every address of a `dns://` name); nil for
     /// a backend with one URL.
     public var group: String?
+    /// The APIs whose requests go to this backend untranslated (`passthrough`), when every backend of a route takes them.
+    public var passthrough: Set<NativeRequest.API>
 
-    public init(name: String, model: any LanguageModel, modelName: String? = nil, defaults: SamplingParameters = SamplingParameters(), group: String? = nil) {
+    public init(name: String, model: any LanguageModel, modelName: String? = nil, defaults: SamplingParameters = SamplingParameters(), group: String? = nil, passthrough: Set<NativeRequest.API> = []) {
+        self.passthrough = passthrough
         self.name = name
         self.model = model
         self.modelName = modelName

@@ -150,6 +150,26 @@ public final class Router: LanguageModel {
         }
     }
 
+    /// Whether requests of `api` to `model`'s route go to its backends untranslated: every backend of the route has
+    /// it in its `passthrough` (a route that mixes them translates, so any of its backends can answer).
+    public func passesThrough(_ api: NativeRequest.API, model: String) -> Bool {
+        guard let route = try? route(for: model), !route.backends.isEmpty else { return false }
+        return route.backends.allSatisfy { $0.passthrough.contains(api) }
+    }
+
+    /// A request of an API the route's backends serve themselves, sent untranslated: tried on the route's backends
+    /// with its retries, fallback and circuits, as chat is; done once a backend answers with a success status (a
+    /// whole answer read to its end, a stream's head within the first-event timeout). Its `model` becomes each
+    /// backend's.
+    public func routedForward(_ request: NativeRequest) async throws -> RoutedAnswer<NativeAnswer> {
+        let route = try route(for: request.model)
+        return try await attempt(route, prefixKey: "", timeout: request.stream ? route.timeouts.firstEvent : route.timeouts.total) { backend in
+            var copy = request
+            copy.model = backend.modelName ?? request.model
+            return try await backend.model.forward(copy)
+        }
+    }
+
     /// The routes, as the models this router serves.
     public func models() async throws -> [ModelInfo] {
         let routes = self.routes

@@ -77,8 +77,10 @@ final class InlineChatService: Sendable {
     /// picked for its first attempt can be called from `eventLoop` — or at once, when it is a hit in a memory cache.
     func start(_ request: InlineChatRequest, on eventLoop: any EventLoop, allocator: ByteBufferAllocator) -> Start {
         guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }) else { return .handOver(request) }
-        // A RAG route's answers are retrieved and grounded first: the routes serve them.
+        // A RAG route's answers are retrieved and grounded first: the routes serve them. So are requests a route
+        // passes through untranslated.
         if gateway.ragRoute(for: chat.model) != nil { return .handOver(request) }
+        if request.dialect == .anthropic, router.passesThrough(.messages, model: chat.model) { return .handOver(request) }
         // A route with a cache: a hit in a memory store is answered here; the routes answer the rest (a miss, a
         // bypass, a store that must be waited for), whose answers carry x-ferry-cache too.
         if let cache = gateway.cache, let route = try? router.route(for: chat.model), cache.settings.policy(for: route.name).enabled {

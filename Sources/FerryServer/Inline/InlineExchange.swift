@@ -83,8 +83,8 @@ final class InlineExchange: InlineChatReceiver {
         service.router.finished(attempt, usage: answer.usage)
         var body = context.channel.allocator.buffer(capacity: 1024)
         do {
-            // Whole answers served inline are OpenAI's (``GatewayDialect/assemblesWholeAnswers``).
-            try WireJSON.encode(OpenAIChatCompletion(answer), into: &body)
+            // Whole answers are OpenAI's or Anthropic's (Ollama's are assembled: ``GatewayDialect/assemblesWholeAnswers``).
+            try request.dialect.writeWhole(answer, timings: OllamaTimings(begun: request.received, firstToken: nil), into: &body)
         } catch {
             let failure = FerryError(code: .invalidResponse, message: "The answer could not be written: \(error)", location: call.location, hint: "report it with the request id \(requestID)")
             return self.answer(failing: failure)

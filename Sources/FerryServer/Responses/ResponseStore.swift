@@ -7,7 +7,8 @@ import Logging
 /// The Responses API's stored responses (`store: true`, the default): each response with the conversation that led
 /// to it, so that `previous_response_id` goes on from there and `GET`/`DELETE /v1/responses/{id}` find it. Kept in
 /// a ``FerryCache/CacheStore`` of its own — in memory by default, bounded by bytes, least recently used out first;
-/// SQLite (`responses.sqlite` in the data folder) to survive restarts — for `ttl` (30 days, as OpenAI keeps them).
+/// SQLite (`responses.sqlite` in the data folder) to survive restarts; PostgreSQL (table `ferry_responses`) for
+/// instances that share conversations — for `ttl` (30 days, as OpenAI keeps them).
 ///
 /// ```swift
 /// let store = ResponseStore(store: MemoryCacheStore(maxBytes: 64 << 20))

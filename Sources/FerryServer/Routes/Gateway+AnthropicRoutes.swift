@@ -13,7 +13,11 @@ extension Gateway {
     /// `x-api-key` or `Authorization: Bearer`; `anthropic-version` is accepted whatever it says.
     func addAnthropicRoutes(to routes: Hummingbird.Router<GatewayContext>) {
         routes.post("/v1/messages") { [self] request, context in
-            await serve(.anthropic, context) { try await chat(.anthropic, request, context: context) }
+            await serve(.anthropic, context) {
+                let body = try await body(of: request, context: context)
+                if let forwarded = try await forwarded(.messages, body: body, context: context) { return forwarded }
+                return try await chat(.anthropic, request, body: body, context: context)
+            }
         }
         routes.post("/v1/messages/count_tokens") { [self] request, context in
             await serve(.anthropic, context) {

@@ -30,7 +30,9 @@ extension Gateway {
     }
 
     func respond(_ request: Request, context: GatewayContext) async throws -> Response {
-        let wire = try await decode(ResponsesRequest.self, from: request, context: context)
+        let body = try await body(of: request, context: context)
+        if let forwarded = try await forwarded(.responses, body: body, context: context) { return forwarded }
+        let wire = try WireJSON.decodeRequest(ResponsesRequest.self, from: body.readableBytesView)
         var history: [ChatMessage] = []
         if let previous = wire.previousResponseID {
             guard let stored = try await responses.find(previous) else { throw Self.noResponse(previous, field: "previous_response_id") }

@@ -121,9 +121,11 @@ public final class Gateway: Sendable {
     /// A chat request in `dialect`, routed — going on from the first attempt the inline path made, if it handed
     /// one over — and answered whole or streamed, as the client asked. Ollama's whole answers are assembled from the
     /// backend's stream, so that their durations are split at the first token as Ollama's clients expect.
-    func chat(_ dialect: GatewayDialect, _ request: Request, context: GatewayContext) async throws -> Response {
+    func chat(_ dialect: GatewayDialect, _ request: Request, body: ByteBuffer? = nil, context: GatewayContext) async throws -> Response {
         let begun = ContinuousClock.now
-        let (chat, streams) = try dialect.chatRequest(from: try await body(of: request, context: context), routeName: routeName)
+        let read: ByteBuffer
+        if let body { read = body } else { read = try await self.body(of: request, context: context) }
+        let (chat, streams) = try dialect.chatRequest(from: read, routeName: routeName)
         if let rag = ragRoute(for: chat.model) {
             return try await groundedChat(dialect, chat, streams: streams, rag: rag, request: request, context: context)
         }

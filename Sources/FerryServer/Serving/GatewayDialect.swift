@@ -22,12 +22,14 @@ enum GatewayDialect: Sendable {
         self = path.hasPrefix("/api/") ? .ollama : path.hasPrefix("/v1/messages") ? .anthropic : .openAI
     }
 
-    /// The dialect of a chat request: `POST /v1/chat/completions` or `POST /api/chat`; nil for anything else.
+    /// The dialect of a chat request: `POST /v1/chat/completions`, `POST /api/chat` or `POST /v1/messages`; nil for
+    /// anything else.
     init?(chatMethod method: String, path: String) {
         guard method == "POST" else { return nil }
         switch path {
         case "/v1/chat/completions": self = .openAI
         case "/api/chat": self = .ollama
+        case "/v1/messages": self = .anthropic
         default: return nil
         }
     }

@@ -1,3 +1,4 @@
+import FerryCore
 import Synchronization
 
 /// Counters a FerrySim server keeps: for `/metrics`, `/_sim/stats` and tests.
@@ -11,6 +12,10 @@ public final class SimStats: Sendable {
         public var cachedPromptTokens = 0
         public var generationTokens = 0
         public var peakRunning = 0
+        /// Requests served by the Anthropic Messages and Responses endpoints of a vLLM-dialect FerrySim (which, like
+        /// vLLM, serves them beside chat completions).
+        public var messagesRequests = 0
+        public var responsesRequests = 0
     }
 
     private let state = Mutex(Snapshot())
@@ -20,6 +25,15 @@ public final class SimStats: Sendable {
     public var snapshot: Snapshot { state.withLock { $0 } }
 
     func received() { state.withLock { $0.requests += 1 } }
+
+    func received(_ api: NativeRequest.API) {
+        state.withLock {
+            switch api {
+            case .messages: $0.messagesRequests += 1
+            case .responses: $0.responsesRequests += 1
+            }
+        }
+    }
 
     func started() {
         state.withLock {

@@ -7,6 +7,9 @@ import Hummingbird
 extension SimServer {
     /// vLLM's OpenAI-compatible server: `/v1/*` plus `/health`, `/version`, `/metrics`, `/tokenize`, `/rerank`.
     func addOpenAIRoutes(to router: Router<SimRequestContext>) {
+        // vLLM serves Anthropic's Messages API and OpenAI's Responses API beside chat completions.
+        addMessagesRoutes(to: router)
+        addResponsesRoutes(to: router)
         router.get("/health") { _, context -> Response in
             try await admitOther(context)
             return Response(status: .ok)

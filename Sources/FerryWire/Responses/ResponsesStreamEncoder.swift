@@ -40,9 +40,11 @@ public struct ResponsesStreamEncoder: Sendable {
         case .textDelta(let text):
             try start(into: &buffer)
             try openMessage(into: &buffer)
-            guard case .message(let id, let sofar) = open else { return }
-            open = .message(id: id, text: sofar + text)
-            try frame("response.output_text.delta", TextDelta(itemID: id, outputIndex: response.output.count, delta: text), into: &buffer)
+            guard case .message(let id, var sofar) = open else { return }
+            open = .none
+            sofar += text
+            open = .message(id: id, text: sofar)
+            writeTextDelta(itemID: id, into: &buffer) { $0.writeJSONString(text) }
         case .toolCallDelta(let delta):
             try start(into: &buffer)
             if case .call(let index, _) = open, index == delta.index {} else {
@@ -75,6 +77,28 @@ public struct ResponsesStreamEncoder: Sendable {
             response.status = "failed"
             response.error = ResponsesError(code: error.responseStatus >= 500 ? "server_error" : "invalid_request", message: error.description)
             try frame("response.failed", ResponseEvent(response: response), into: &buffer)
+        }
+    }
+
+    /// Text given as ASCII bytes that need no escaping: the same frame `encode(.textDelta(…))` writes.
+    public mutating func encode(text: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) throws {
+        try encode(.textDelta(String(decoding: text, as: UTF8.self)), into: &buffer)
+    }
+
+    /// A text delta, nearly every frame: written by hand.
+    private mutating func writeTextDelta(itemID: String, into buffer: inout ByteBuffer, _ delta: (inout ByteWriter) -> Void) {
+        let index = response.output.count, number = sequence
+        sequence += 1
+        buffer.writeWithByteWriter(estimatedSize: 256 + itemID.utf8.count) { out in
+            out.write("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":")
+            out.write(decimal: number)
+            out.write(",\"item_id\":")
+            out.writeJSONString(itemID)
+            out.write(",\"output_index\":")
+            out.write(decimal: index)
+            out.write(",\"content_index\":0,\"delta\":")
+            delta(&out)
+            out.write(",\"logprobs\":[]}\n\n")
         }
     }
 
@@ -150,20 +174,6 @@ public struct ResponsesStreamEncoder: Sendable {
         var part: ResponsesContentPart
         enum CodingKeys: String, CodingKey {
             case type, part
-            case sequenceNumber = "sequence_number", itemID = "item_id", outputIndex = "output_index", contentIndex = "content_index"
-        }
-    }
-
-    struct TextDelta: ResponsesStreamBody {
-        var type = ""
-        var sequenceNumber = 0
-        var itemID: String
-        var outputIndex: Int
-        var contentIndex = 0
-        var delta: String
-        var logprobs: [Int] = []
-        enum CodingKeys: String, CodingKey {
-            case type, delta, logprobs
             case sequenceNumber = "sequence_number", itemID = "item_id", outputIndex = "output_index", contentIndex = "content_index"
         }
     }

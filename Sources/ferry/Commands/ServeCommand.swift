@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             ),
             documents: documents,
             cache: cache,
-            responses: ResponseStore(store: try CacheSetup.responseStore(configuration.responses), ttl: configuration.responses.ttl),
+            responses: ResponseStore(store: try await CacheSetup.responseStore(configuration.responses), ttl: configuration.responses.ttl),
             metricsText: { registry.emitToString() },
             logger: logger
         )

@@ -23,16 +23,19 @@ enum CacheSetup {
     }
 
     /// The Responses API's stored responses of `ferry serve` (`responses:`).
-    static func responseStore(_ configuration: ResponsesConfiguration) throws -> any CacheStore {
-        switch configuration.store {
-        case .memory:
-            return MemoryCacheStore(maxBytes: configuration.maxBytes)
-        case .sqlite:
-            do {
+    static func responseStore(_ configuration: ResponsesConfiguration) async throws -> any CacheStore {
+        do {
+            switch configuration.store {
+            case .memory:
+                return MemoryCacheStore(maxBytes: configuration.maxBytes)
+            case .sqlite:
                 return try SQLiteCacheStore(path: configuration.sqlitePath, maxBytes: configuration.maxBytes)
-            } catch let error as FerryError {
-                throw ValidationError("\(error.message); \(error.hint)")
+            case .postgres:
+                let url = try PostgresURL(configuration.postgresURL ?? "")
+                return try await PostgresCacheStore(configuration: PostgresRAGStore.configuration(url), location: url.location, maxBytes: configuration.maxBytes, table: "ferry_responses")
             }
+        } catch let error as FerryError {
+            throw ValidationError("\(error.message); \(error.hint)")
         }
     }
 

@@ -218,28 +218,25 @@ public final class Gateway: Sendable {
             body: ResponseBody { writer in
                 var encoder = encoder
                 var buffer = ByteBuffer()
-                guard let completed else {
-                    for try await event in events {
-                        try encoder.encode(event, into: &buffer)
-                        try await writer.write(buffer)
-                        buffer.clear()
-                    }
-                    return try await writer.finish(nil)
-                }
-                var assembler = ChatStreamAssembler()
+                var assembler = completed == nil ? nil : ChatStreamAssembler()
                 var failed = false
+                // Events that arrive together (one upstream chunk's) are written together.
+                let batches = EventBatches.start(events)
+                defer { batches.stop() }
                 do {
-                    for try await event in events {
-                        try encoder.encode(event, into: &buffer)
+                    while let batch = try await batches.next() {
+                        for event in batch {
+                            try encoder.encode(event, into: &buffer)
+                            if case .error = event { failed = true } else { try? assembler?.consume(event) }
+                        }
                         try await writer.write(buffer)
                         buffer.clear()
-                        if case .error = event { failed = true } else { try? assembler.consume(event) }
                     }
                 } catch {
-                    await completed(nil, backend)
+                    await completed?(nil, backend)
                     throw error
                 }
-                await completed(!failed && assembler.isFinished ? assembler.response() : nil, backend)
+                if let completed, let assembler { await completed(!failed && assembler.isFinished ? assembler.response() : nil, backend) }
                 try await writer.finish(nil)
             }
         )

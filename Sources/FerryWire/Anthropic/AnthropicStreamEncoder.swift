@@ -60,9 +60,21 @@ public struct AnthropicStreamEncoder: Sendable {
         case .finish(let finish):
             try startMessage(into: &buffer)
             closeBlock(into: &buffer)
-            let usage = finish.usage.map(AnthropicUsage.init) ?? AnthropicUsage(inputTokens: nil, outputTokens: 0)
-            try frame("message_delta", MessageDelta(delta: .init(stopReason: AnthropicStopReason.wire(finish.reason)), usage: usage), into: &buffer)
-            buffer.writeStaticString("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")
+            let reason = AnthropicStopReason.wire(finish.reason)
+            buffer.writeWithByteWriter(estimatedSize: 256) { out in
+                out.write("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":")
+                out.writeJSONString(reason)
+                out.write(",\"stop_sequence\":null},\"usage\":{")
+                if let usage = finish.usage {
+                    out.write("\"input_tokens\":")
+                    out.write(decimal: usage.promptTokens)
+                    out.write(",\"output_tokens\":")
+                    out.write(decimal: usage.completionTokens)
+                } else {
+                    out.write("\"output_tokens\":0")
+                }
+                out.write("}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")
+            }
         case .error(let error):
             try frame("error", AnthropicErrorBody(status: error.responseStatus, message: error.description), into: &buffer)
         }
@@ -84,9 +96,14 @@ public struct AnthropicStreamEncoder: Sendable {
     private mutating func startMessage(into buffer: inout ByteBuffer) throws {
         guard !started else { return }
         started = true
-        let message = AnthropicMessageResponse(id: id, model: model, content: [], stopReason: nil, usage: AnthropicUsage(inputTokens: 0, outputTokens: 0))
-        try frame("message_start", MessageStart(message: message), into: &buffer)
-        buffer.writeStaticString("event: ping\ndata: {\"type\":\"ping\"}\n\n")
+        buffer.writeWithByteWriter(estimatedSize: 256 + id.utf8.count + model.utf8.count) { out in
+            out.write("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":")
+            out.writeJSONString(id)
+            out.write(",\"type\":\"message\",\"role\":\"assistant\",\"model\":")
+            out.writeJSONString(model)
+            out.write(",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":0,\"output_tokens\":0}}}\n\n")
+            out.write("event: ping\ndata: {\"type\":\"ping\"}\n\n")
+        }
     }
 
     private mutating func openText(into buffer: inout ByteBuffer) {
@@ -116,11 +133,6 @@ public struct AnthropicStreamEncoder: Sendable {
         SSEEncoder.writeData(try WireJSON.encode(body), into: &buffer)
     }
 
-    struct MessageStart: Encodable {
-        let type = "message_start"
-        var message: AnthropicMessageResponse
-    }
-
     struct BlockStart: Encodable {
         let type = "content_block_start"
         var index: Int
@@ -136,11 +148,5 @@ public struct AnthropicStreamEncoder: Sendable {
         let type = "content_block_delta"
         var index: Int
         var delta: AnthropicStreamEvent.Delta
-    }
-
-    struct MessageDelta: Encodable {
-        let type = "message_delta"
-        var delta: AnthropicStreamEvent.Delta
-        var usage: AnthropicUsage
     }
 }

@@ -218,25 +218,28 @@ public final class Gateway: Sendable {
             body: ResponseBody { writer in
                 var encoder = encoder
                 var buffer = ByteBuffer()
-                var assembler = completed == nil ? nil : ChatStreamAssembler()
-                var failed = false
-                // Events that arrive together (one upstream chunk's) are written together.
-                let batches = EventBatches.start(events)
-                defer { batches.stop() }
-                do {
-                    while let batch = try await batches.next() {
-                        for event in batch {
-                            try encoder.encode(event, into: &buffer)
-                            if case .error = event { failed = true } else { try? assembler?.consume(event) }
-                        }
+                guard let completed else {
+                    for try await event in events {
+                        try encoder.encode(event, into: &buffer)
                         try await writer.write(buffer)
                         buffer.clear()
                     }
+                    return try await writer.finish(nil)
+                }
+                var assembler = ChatStreamAssembler()
+                var failed = false
+                do {
+                    for try await event in events {
+                        try encoder.encode(event, into: &buffer)
+                        try await writer.write(buffer)
+                        buffer.clear()
+                        if case .error = event { failed = true } else { try? assembler.consume(event) }
+                    }
                 } catch {
-                    await completed?(nil, backend)
+                    await completed(nil, backend)
                     throw error
                 }
-                if let completed, let assembler { await completed(!failed && assembler.isFinished ? assembler.response() : nil, backend) }
+                await completed(!failed && assembler.isFinished ? assembler.response() : nil, backend)
                 try await writer.finish(nil)
             }
         )

@@ -12,9 +12,8 @@ import FerryCore
 ///   max_mb: 64         # the store's size bound; the least recently used (memory) or oldest (SQLite) go first
 /// ```
 public struct ResponsesConfiguration: Sendable, Hashable {
-    public enum Store: String, Sendable, Hashable, CaseIterable {
-        case memory, sqlite, postgres
-    }
+    /// The same three kinds of store as the cache's.
+    public typealias Store = CacheConfiguration.Store
 
     public var store: Store
     public var ttl: Duration

@@ -40,7 +40,7 @@ public final class PostgresCacheStore: CacheStore {
             try await client.query("CREATE INDEX IF NOT EXISTS \(unescaped: table)_by_age ON \(unescaped: table)(stored_at)", logger: logger)
         } catch {
             running.cancel()
-            throw FerryError(code: .configuration, message: "Cannot use the PostgreSQL cache at \(location): \(Self.reason(error))", hint: "check cache.postgres.url (user, password, database) and that the server accepts connections from here")
+            throw FerryError(code: .configuration, message: "Cannot use the PostgreSQL table \(table) at \(location): \(Self.reason(error))", hint: "check the URL (cache.postgres.url, or responses.postgres.url for the table ferry_responses: user, password, database) and that the server accepts connections from here")
         }
         self.client = client
         self.table = table

@@ -7,32 +7,24 @@ import FerryRAG
 /// The configured cache store (`cache:`), for `ferry serve` and `ferry cache`.
 enum CacheSetup {
     static func store(_ configuration: CacheConfiguration) async throws -> any CacheStore {
-        do {
-            switch configuration.store {
-            case .memory:
-                return MemoryCacheStore(maxBytes: configuration.maxBytes)
-            case .sqlite:
-                return try SQLiteCacheStore(path: configuration.sqlitePath, maxBytes: configuration.maxBytes)
-            case .postgres:
-                let url = try PostgresURL(configuration.postgresURL ?? "")
-                return try await PostgresCacheStore(configuration: PostgresRAGStore.configuration(url), location: url.location, maxBytes: configuration.maxBytes)
-            }
-        } catch let error as FerryError {
-            throw ValidationError("\(error.message); \(error.hint)")
-        }
+        try await store(configuration.store, maxBytes: configuration.maxBytes, sqlitePath: configuration.sqlitePath, postgresURL: configuration.postgresURL, table: "ferry_cache")
     }
 
-    /// The Responses API's stored responses of `ferry serve` (`responses:`).
+    /// The Responses API's stored responses of `ferry serve` (`responses:`): a store of their own, of the same kinds.
     static func responseStore(_ configuration: ResponsesConfiguration) async throws -> any CacheStore {
+        try await store(configuration.store, maxBytes: configuration.maxBytes, sqlitePath: configuration.sqlitePath, postgresURL: configuration.postgresURL, table: "ferry_responses")
+    }
+
+    private static func store(_ kind: CacheConfiguration.Store, maxBytes: Int, sqlitePath: String, postgresURL: String?, table: String) async throws -> any CacheStore {
         do {
-            switch configuration.store {
+            switch kind {
             case .memory:
-                return MemoryCacheStore(maxBytes: configuration.maxBytes)
+                return MemoryCacheStore(maxBytes: maxBytes)
             case .sqlite:
-                return try SQLiteCacheStore(path: configuration.sqlitePath, maxBytes: configuration.maxBytes)
+                return try SQLiteCacheStore(path: sqlitePath, maxBytes: maxBytes)
             case .postgres:
-                let url = try PostgresURL(configuration.postgresURL ?? "")
-                return try await PostgresCacheStore(configuration: PostgresRAGStore.configuration(url), location: url.location, maxBytes: configuration.maxBytes, table: "ferry_responses")
+                let url = try PostgresURL(postgresURL ?? "")
+                return try await PostgresCacheStore(configuration: PostgresRAGStore.configuration(url), location: url.location, maxBytes: maxBytes, table: table)
             }
         } catch let error as FerryError {
             throw ValidationError("\(error.message); \(error.hint)")

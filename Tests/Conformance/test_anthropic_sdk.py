@@ -116,6 +116,8 @@ def test_openai_and_ollama_clients_reach_an_anthropic_backend(ferry):
     ollama_answer = httpx.post(ferry["url"] + "/api/chat", headers={"authorization": "Bearer ferry-key"},
                                json={"model": "on-claude", "messages": ASK, "stream": False}, timeout=30).json()
     assert ollama_answer["message"]["content"] and ollama_answer["done"] is True
+    completion = client.completions.create(model="on-claude", prompt="Once upon a time", max_tokens=16)
+    assert completion.choices[0].text and completion.choices[0].finish_reason in ("stop", "length"), "a legacy completion as one user turn"
 
 
 def test_the_sdk_against_ferry_sim(ferry):

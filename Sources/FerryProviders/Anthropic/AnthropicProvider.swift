@@ -16,7 +16,7 @@ import NIOHTTP1
 /// The API requires `max_tokens`: a request without one is sent with ``defaultMaxTokens``. It has no response
 /// format (refused), seed or penalties (not sent), no legacy completions (`complete` sends the prompt as one user
 /// turn) and no embeddings (refused, naming an alternative).
-public struct AnthropicProvider: HTTPLanguageModel {
+public struct AnthropicProvider: HTTPLanguageModel, ChatOnlyCompletions {
     public static let defaultEndpoint = "https://api.anthropic.com"
     public static let versionSuffixes = ["/v1"]
     /// The API version every request names.
@@ -68,15 +68,6 @@ public struct AnthropicProvider: HTTPLanguageModel {
         try await call("/v1/messages", model: request.model, answer: AnthropicMessageResponse.self) {
             try AnthropicMessagesRequest(request.with(model: $0), maxTokens: defaultMaxTokens)
         } decode: { answer, _ in answer.chatResponse() }
-    }
-
-    public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream {
-        try await streamChat(GeminiProvider.chat(for: request))
-    }
-
-    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
-        let response = try await chat(GeminiProvider.chat(for: request))
-        return CompletionResponse(id: response.id, model: response.model, created: response.created, text: response.text, finishReason: response.finishReason, usage: response.usage)
     }
 
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {

@@ -14,7 +14,7 @@ import NIOHTTP1
 ///
 /// Gemini has no legacy completion endpoint: `complete` sends the prompt (and system text) as one user turn.
 /// Embeddings use `:embedContent`, one input at a time.
-public struct GeminiProvider: HTTPLanguageModel {
+public struct GeminiProvider: HTTPLanguageModel, ChatOnlyCompletions {
     public static let defaultEndpoint = "https://generativelanguage.googleapis.com"
     /// Suffixes stripped from a base URL.
     public static let versionSuffixes = ["/v1beta", "/v1"]
@@ -69,15 +69,6 @@ public struct GeminiProvider: HTTPLanguageModel {
         } decode: { try $0.chatResponse(model: model, location: $1) }
     }
 
-    public func streamComplete(_ request: CompletionRequest) async throws -> ChatEventStream {
-        try await streamChat(Self.chat(for: request))
-    }
-
-    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
-        let response = try await chat(Self.chat(for: request))
-        return CompletionResponse(id: response.id, model: response.model, created: response.created, text: response.text, finishReason: response.finishReason, usage: response.usage)
-    }
-
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
         let model = try await resolveModel(request.model)
         var vectors: [[Float]] = []
@@ -102,13 +93,5 @@ public struct GeminiProvider: HTTPLanguageModel {
     /// Gemini names models `models/<id>`; requests take the bare id.
     func normalizedModel(_ requested: String) -> String {
         requested.hasPrefix("models/") ? String(requested.dropFirst(7)) : requested
-    }
-
-    /// A legacy completion as one user turn.
-    static func chat(for request: CompletionRequest) -> ChatRequest {
-        var messages: [ChatMessage] = []
-        if let system = request.system { messages.append(.system(system)) }
-        messages.append(.user(request.prompt))
-        return ChatRequest(model: request.model, messages: messages, sampling: request.sampling, responseFormat: request.responseFormat, includeUsage: true)
     }
 }

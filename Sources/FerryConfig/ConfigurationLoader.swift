@@ -67,6 +67,7 @@ public enum ConfigurationLoader {
                 throw FerryError(code: .configuration, message: "Backend `\(name)` has both `url` and `launch` (\(file?.place(of: "\(key).url") ?? "file"))", hint: "remove `url`: Ferry runs the server of a launched backend and chooses its port (set launch.port for a fixed one)")
             }
             for field in ["provider", "url", "model", "api_key", "temperature", "max_tokens"] { note("\(key).\(field)", values.string("\(key).\(field)")) }
+            note("\(key).passthrough", values.strings("\(key).passthrough")?.joined(separator: ", ") ?? values.string("\(key).passthrough"))
             backends.append(backend)
         }
         for name in commandLine == nil ? file?.names(under: "routes") ?? [] : [] {
@@ -126,6 +127,7 @@ public enum ConfigurationLoader {
         var responses = ResponsesConfiguration(sqlitePath: rag.dataDirectory.appendingPathComponent("responses.sqlite").path)
         let responseStores = Dictionary(uniqueKeysWithValues: ResponsesConfiguration.Store.allCases.map { ($0.rawValue, $0) })
         if let store = try values.choice("responses.store", responseStores) { responses.store = store }
+        note("responses.store", values.string("responses.store"))
         if let ttl = try values.duration("responses.ttl") { responses.ttl = ttl }
         if let megabytes = try values.int("responses.max_mb", in: 1...1_048_576) { responses.maxBytes = megabytes << 20 }
         if responses.store == .postgres {

@@ -48,12 +48,12 @@ public enum ConfigurationLoader {
             guard let provider = try values.choice("\(key).provider", providerKinds) ?? presetProvider else {
                 throw FerryError(code: .configuration, message: "Backend `\(name)` has no `provider` (\(file?.place(of: key) ?? "file"))", hint: "set \(key).provider to one of \(providerKinds.keys.sorted().joined(separator: ", "))")
             }
-            let urls = values.strings("\(key).url") ?? values.string("\(key).url").map { [$0] } ?? []
+            let urls = values.list("\(key).url")
             var backend = FerryConfiguration.Backend(
                 name: name, provider: provider, urls: urls, model: values.string("\(key).model"),
                 apiKey: values.string("\(key).api_key"), defaults: SamplingParameters()
             )
-            for api in values.strings("\(key).passthrough") ?? values.string("\(key).passthrough").map { [$0] } ?? [] {
+            for api in values.list("\(key).passthrough") {
                 guard let known = NativeRequest.API(rawValue: api.lowercased()) else {
                     throw values.invalid("\(key).passthrough", api, accepted: "messages (Anthropic's /v1/messages: vLLM, Ollama, llama.cpp), responses (/v1/responses: vLLM, Ollama)")
                 }
@@ -109,9 +109,9 @@ public enum ConfigurationLoader {
         note("server.port", String(port))
         let threshold = try values.int("circuit.threshold", in: 1...1000) ?? 3
         let cooldown = try values.duration("circuit.cooldown") ?? .seconds(10)
-        let apiKeys = values.strings("server.api_keys") ?? values.string("server.api_keys").map { [$0] } ?? []
+        let apiKeys = values.list("server.api_keys")
         if !apiKeys.isEmpty { provenance.append(("server.api_keys", "•••• (\(apiKeys.count))", values.source(of: "server.api_keys"))) }
-        let corsOrigins = values.strings("server.cors_origins") ?? values.string("server.cors_origins").map { [$0] } ?? []
+        let corsOrigins = values.list("server.cors_origins")
         if corsOrigins.count > 1, !corsOrigins.contains("*") {
             throw values.invalid("server.cors_origins", corsOrigins.joined(separator: ", "), accepted: "one origin (e.g. https://app.example.com) or *")
         }

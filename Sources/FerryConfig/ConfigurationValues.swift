@@ -47,6 +47,11 @@ struct ConfigurationValues: Sendable {
         reader.stringArray(forKey: ConfigKey(key.split(separator: ".").map(String.init)))?.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// A list, or a single value as a list of one; empty when unset.
+    func list(_ key: String) -> [String] {
+        strings(key) ?? string(key).map { [$0] } ?? []
+    }
+
     func bool(_ key: String) throws(FerryError) -> Bool? {
         guard let text = string(key)?.lowercased() else { return nil }
         switch text {

@@ -23,13 +23,14 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         self.route = route
     }
 
+    /// The key of anything by its canonical JSON (sorted keys), in the same ``CanonicalForm`` as a chat's.
     init(route: String, kind: String, tenant: String?, canonical: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var hasher = SHA256()
-        hasher.update(data: Data("\(kind)\u{1F}\(route)\u{1F}\(tenant ?? "")\u{1F}".utf8))
-        hasher.update(data: try encoder.encode(canonical))
-        digest = Self.hex(hasher.finalize())
+        var form = CanonicalForm(capacity: 256)
+        form.string(kind)
+        form.string(route)
+        form.string(tenant)
+        try form.json(canonical)
+        digest = form.digest()
         self.route = route
     }
 

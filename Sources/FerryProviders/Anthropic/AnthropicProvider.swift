@@ -96,8 +96,7 @@ public struct AnthropicProvider: HTTPLanguageModel, ChatOnlyCompletions {
     /// `/v1/messages` as the client wrote it (the API's own).
     public func forward(_ request: NativeRequest) async throws -> NativeAnswer {
         guard request.api == .messages else { throw FerryError.unsupported("\(request.api.path) (passthrough)", location: ErrorLocation(backend: name), alternative: "leave passthrough off for responses: Ferry translates them") }
-        let model = try await resolveModel(request.model)
-        return try await diagnosing(model) { try await backend.forward(request, model: model) }
+        return try await forwardNatively(request)
     }
 
     var modelsPath: String { "/v1/models" }

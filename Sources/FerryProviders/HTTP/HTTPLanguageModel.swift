@@ -80,6 +80,12 @@ extension HTTPLanguageModel {
         }
     }
 
+    /// A request of an API the backend serves itself, sent untranslated to its model.
+    func forwardNatively(_ request: NativeRequest) async throws -> NativeAnswer {
+        let model = try await resolveModel(request.model)
+        return try await diagnosing(model) { try await backend.forward(request, model: model) }
+    }
+
     /// A GET answer (model lists).
     func fetch<Answer: Decodable>(_ path: String, as answer: Answer.Type) async throws -> Answer {
         try await backend.json(answer, .GET, path, body: Optional<NoBody>.none, model: nil)

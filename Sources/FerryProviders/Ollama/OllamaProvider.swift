@@ -74,8 +74,7 @@ public struct OllamaProvider: HTTPLanguageModel {
     /// The local models (`/api/tags`), named `name:tag`.
     /// `/v1/messages` or `/v1/responses` as the client wrote it (Ollama serves both under its OpenAI-compatible `/v1`).
     public func forward(_ request: NativeRequest) async throws -> NativeAnswer {
-        let model = try await resolveModel(request.model)
-        return try await diagnosing(model) { try await backend.forward(request, model: model) }
+        try await forwardNatively(request)
     }
 
     public func models() async throws -> [ModelInfo] {

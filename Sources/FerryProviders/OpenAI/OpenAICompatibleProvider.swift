@@ -91,8 +91,7 @@ public final class OpenAICompatibleProvider: HTTPLanguageModel {
     /// `/v1/rerank` (vLLM and llama.cpp's server, started with a reranking model).
     /// `/v1/messages` or `/v1/responses` as the client wrote it (vLLM serves both, llama.cpp the first).
     public func forward(_ request: NativeRequest) async throws -> NativeAnswer {
-        let model = try await resolveModel(request.model)
-        return try await diagnosing(model) { try await backend.forward(request, model: model) }
+        try await forwardNatively(request)
     }
 
     public func rerank(_ request: RerankRequest) async throws -> RerankResponse {

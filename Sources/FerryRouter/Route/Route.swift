@@ -94,3 +94,11 @@ public struct Route: Sendable {
         self.timeouts = timeouts
     }
 }
+
+extension Route {
+    /// Whether requests of `api` go to this route's backends untranslated: every backend has it in its
+    /// `passthrough` (a route that mixes them translates, so any of its backends can answer).
+    public func passesThrough(_ api: NativeRequest.API) -> Bool {
+        !backends.isEmpty && backends.allSatisfy { $0.passthrough.contains(api) }
+    }
+}

@@ -150,11 +150,9 @@ public final class Router: LanguageModel {
         }
     }
 
-    /// Whether requests of `api` to `model`'s route go to its backends untranslated: every backend of the route has
-    /// it in its `passthrough` (a route that mixes them translates, so any of its backends can answer).
+    /// Whether requests of `api` to `model`'s route go to its backends untranslated (``Route/passesThrough(_:)``).
     public func passesThrough(_ api: NativeRequest.API, model: String) -> Bool {
-        guard let route = try? route(for: model), !route.backends.isEmpty else { return false }
-        return route.backends.allSatisfy { $0.passthrough.contains(api) }
+        (try? route(for: model))?.passesThrough(api) ?? false
     }
 
     /// A request of an API the route's backends serve themselves, sent untranslated: tried on the route's backends

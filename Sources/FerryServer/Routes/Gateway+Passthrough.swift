@@ -12,7 +12,7 @@ extension Gateway {
     /// cached or stored here: with passthrough, `previous_response_id` names the backend's own stored responses.
     func forwarded(_ api: NativeRequest.API, body: ByteBuffer, context: GatewayContext) async throws -> Response? {
         // Most gateways pass nothing through: the body is read for its model only when some route does.
-        guard router.routes.contains(where: { route in !route.backends.isEmpty && route.backends.allSatisfy { $0.passthrough.contains(api) } }),
+        guard router.routes.contains(where: { $0.passesThrough(api) }),
               let object = try? JSONValue(parsing: String(buffer: body)).objectValue, let model = object["model"]?.stringValue,
               router.passesThrough(api, model: model)
         else { return nil }

@@ -44,22 +44,21 @@ extension Gateway {
         let conversation = wire.instructions?.isEmpty == false ? Array(chat.messages.dropFirst()) : chat.messages
         let keeps = wire.store ?? true
         let responses = responses
-        let remember: @Sendable (ChatResponse?) async -> Void = { answer in
-            guard keeps, let answer else { return }
+        /// The finished response, kept (unless `store: false`) with the conversation that led to it.
+        let finished: @Sendable (ChatResponse) async -> ResponsesResponse = { answer in
             var response = template
             response.complete(with: answer)
-            await responses.keep(StoredResponse(response: response, messages: conversation + [response.assistantMessage]))
+            if keeps { await responses.keep(StoredResponse(response: response, messages: conversation + [response.assistantMessage])) }
+            return response
         }
         if wire.stream == true {
             let routed = try await router.routedStreamChat(chat)
             return stream(routed, encoder: ResponsesStreamEncoder(response: template), contentType: "text/event-stream", context: context) { answer, _ in
-                await remember(answer)
+                if let answer { _ = await finished(answer) }
             }
         }
         let routed = try await router.routedChat(chat)
-        await remember(routed.value)
-        var response = template
-        response.complete(with: routed.value)
+        let response = await finished(routed.value)
         return try json(routed, context: context) { _ in response }
     }
 

@@ -36,15 +36,7 @@ public struct AnthropicStreamEncoder: Sendable {
             model = start.model
             try startMessage(into: &buffer)
         case .textDelta(let text):
-            try startMessage(into: &buffer)
-            openText(into: &buffer)
-            buffer.writeWithByteWriter(estimatedSize: 96 + text.utf8.count) { out in
-                out.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":")
-                out.write(decimal: nextBlock - 1)
-                out.write(",\"delta\":{\"type\":\"text_delta\",\"text\":")
-                out.writeJSONString(text)
-                out.write("}}\n\n")
-            }
+            try writeTextDelta(size: text.utf8.count, into: &buffer) { $0.writeJSONString(text) }
         case .toolCallDelta(let delta):
             try startMessage(into: &buffer)
             if open != .tool(delta.index) {
@@ -82,14 +74,24 @@ public struct AnthropicStreamEncoder: Sendable {
 
     /// Text given as ASCII bytes that need no escaping: the same frame `encode(.textDelta(…))` writes.
     public mutating func encode(text: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) throws {
+        try writeTextDelta(size: text.count, into: &buffer) { out in
+            out.write(byte: UInt8(ascii: "\""))
+            out.write(text)
+            out.write(byte: UInt8(ascii: "\""))
+        }
+    }
+
+    /// A text delta in the open text block (opened first when another block, or none, is open); `text` writes the
+    /// delta's JSON string.
+    private mutating func writeTextDelta(size: Int, into buffer: inout ByteBuffer, _ text: (inout ByteWriter) -> Void) throws {
         try startMessage(into: &buffer)
         openText(into: &buffer)
-        buffer.writeWithByteWriter(estimatedSize: 96 + text.count) { out in
+        buffer.writeWithByteWriter(estimatedSize: 96 + size) { out in
             out.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":")
             out.write(decimal: nextBlock - 1)
-            out.write(",\"delta\":{\"type\":\"text_delta\",\"text\":\"")
-            out.write(text)
-            out.write("\"}}\n\n")
+            out.write(",\"delta\":{\"type\":\"text_delta\",\"text\":")
+            text(&out)
+            out.write("}}\n\n")
         }
     }
 
@@ -129,8 +131,7 @@ public struct AnthropicStreamEncoder: Sendable {
     }
 
     private func frame(_ name: String, _ body: some Encodable, into buffer: inout ByteBuffer) throws {
-        buffer.writeString("event: \(name)\n")
-        SSEEncoder.writeData(try WireJSON.encode(body), into: &buffer)
+        SSEEncoder.write(named: name, data: try WireJSON.encode(body), into: &buffer)
     }
 
     struct BlockStart: Encodable {

@@ -34,6 +34,14 @@ public enum SSEEncoder {
         buffer.writeStaticString("\n\n")
     }
 
+    /// Writes an event named `name` whose data is `json` (Anthropic's and the Responses API's frames).
+    public static func write<Bytes: Collection>(named name: String, data json: Bytes, into buffer: inout ByteBuffer) where Bytes.Element == UInt8 {
+        buffer.writeStaticString("event: ")
+        buffer.writeString(name)
+        buffer.writeStaticString("\n")
+        writeData(json, into: &buffer)
+    }
+
     /// Writes OpenAI's end-of-stream marker, `data: [DONE]`.
     public static func writeDone(into buffer: inout ByteBuffer) {
         buffer.writeStaticString("data: [DONE]\n\n")

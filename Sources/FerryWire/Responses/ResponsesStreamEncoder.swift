@@ -80,11 +80,6 @@ public struct ResponsesStreamEncoder: Sendable {
         }
     }
 
-    /// Text given as ASCII bytes that need no escaping: the same frame `encode(.textDelta(…))` writes.
-    public mutating func encode(text: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) throws {
-        try encode(.textDelta(String(decoding: text, as: UTF8.self)), into: &buffer)
-    }
-
     /// A text delta, nearly every frame: written by hand.
     private mutating func writeTextDelta(itemID: String, into buffer: inout ByteBuffer, _ delta: (inout ByteWriter) -> Void) {
         let index = response.output.count, number = sequence
@@ -146,8 +141,7 @@ public struct ResponsesStreamEncoder: Sendable {
         body.type = type
         body.sequenceNumber = sequence
         sequence += 1
-        buffer.writeString("event: \(type)\n")
-        SSEEncoder.writeData(try WireJSON.encode(body), into: &buffer)
+        SSEEncoder.write(named: type, data: try WireJSON.encode(body), into: &buffer)
     }
 
     struct ResponseEvent: ResponsesStreamBody {

@@ -108,6 +108,10 @@ cases.append(("anthropic and responses clients → openai backend (stream, 50 ch
     ("ferry (Responses API, stream)", ferry + "/v1/responses", "responses.lua", "ferry"),
 ]))
 
+# CASES=word: only the cases whose name contains it (say, CASES=responses while working on one row).
+if os.environ.get("CASES"):
+    cases = [case for case in cases if os.environ["CASES"] in case[0]]
+
 idle = {name: rss_mb(pid) for name, pid in pids.items()}
 runs = []
 for round_number in range(ROUNDS):

@@ -4,7 +4,8 @@
 # targets interleaved, three rounds (medians: the host's speed moves within a run). Writes results.json and results.md to OUTPUT_DIR (default: Benchmarks/gateway-overhead/out).
 #
 # Usage: Benchmarks/gateway-overhead/run.sh [OUTPUT_DIR]
-#   DURATION=8 ROUNDS=3 SKIP_LITELLM=1 LITELLM_VENV=DIR FERRY_BIN=PATH … to change the runs. Installs nginx-light and wrk (apt-get), LiteLLM's proxy
+#   DURATION=8 ROUNDS=3 SKIP_LITELLM=1 LITELLM_VENV=DIR FERRY_BIN=PATH CASES=WORD … to change the runs (CASES: only
+#   the cases whose name contains WORD). Installs nginx-light and wrk (apt-get), LiteLLM's proxy
 #   (pip, into .venv-litellm), builds Ferry in release mode; starts everything on 127.0.0.1 and stops it all at exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -69,6 +69,16 @@ OLLAMA_TOOL = {"type": "function", "function": WEATHER_TOOL["function"]}
 ANTHROPIC_TOOL = {"name": "get_weather", "description": "Weather", "input_schema": WEATHER_TOOL["function"]["parameters"]}
 
 
+RESPONSES_TOOL = {"type": "function", "name": "get_weather", "description": "Weather", "parameters": WEATHER_TOOL["function"]["parameters"]}
+
+
+def respond(model, stream=None, **extra):
+    body = {"model": model, "input": extra.pop("input", "Hello there"), **extra}
+    if stream is not None:
+        body["stream"] = stream
+    return json.dumps(body).encode()
+
+
 def chat(model, stream=None, **extra):
     body = {"model": model, "messages": extra.pop("messages", HELLO), **extra}
     if stream is not None:
@@ -141,12 +151,25 @@ MATRIX = [
     ("anthropic, stream cut mid-way", "/v1/messages", chat("cut", True, max_tokens=64), {}),
     ("anthropic, backend down, fallback", "/v1/messages", chat("dead-first", True, max_tokens=64), {}),
     ("anthropic, cached hit", "/v1/messages", chat("cached", True, max_tokens=64, temperature=0), {}),
+    # The Responses API on the same paths.
+    ("responses whole", "/v1/responses", respond("default"), {}),
+    ("responses stream", "/v1/responses", respond("default", True), {}),
+    ("responses whole from ollama", "/v1/responses", respond("on-ollama", instructions="Be brief."), {}),
+    ("responses stream from ollama", "/v1/responses", respond("on-ollama", True, max_output_tokens=5), {}),
+    ("responses tools stream", "/v1/responses", respond("default", True, input="use get_weather for Oslo", tools=[RESPONSES_TOOL]), {}),
+    ("responses, not stored", "/v1/responses", respond("default", True, store=False), {}),
+    ("responses, unknown previous_response_id", "/v1/responses", respond("default", previous_response_id="resp_nothing"), {}),
+    ("responses, input of the wrong type", "/v1/responses", respond("default", input=7), {}),
+    ("responses, backend fails every time", "/v1/responses", respond("broken-only"), {}),
+    ("responses, stream cut mid-way", "/v1/responses", respond("cut", True), {}),
+    ("responses, backend down, fallback", "/v1/responses", respond("dead-first", True), {}),
+    ("responses, a route with a cache", "/v1/responses", respond("cached", temperature=0), {}),
 ]
 
 # Values that differ from one request to the next whichever path answers.
 VOLATILE_HEADERS = {"date", "x-request-id", "x-ferry-overhead-ms", "content-length"}
 VOLATILE_KEYS = {"id", "created", "created_at", "system_fingerprint", "total_duration", "load_duration",
-                 "prompt_eval_duration", "eval_duration"}
+                 "prompt_eval_duration", "eval_duration", "item_id", "previous_response_id"}
 
 
 def normalised_json(value):
@@ -228,6 +251,15 @@ def pipelined(url, one=chat("default"), two=chat("on-ollama", False)):
     return answers
 
 
+def continued(url, stream):
+    """A Responses conversation of two turns — the second going on from the first by `previous_response_id` — then
+    the first fetched by id: the second turn's answer and what GET returned."""
+    first = httpx.post(url + "/v1/responses", content=respond("default", input="My name is Ada."), timeout=30).json()
+    second = answer(url, "/v1/responses", respond("default", stream, input="What is my name?", previous_response_id=first["id"]), {})
+    fetched = httpx.get(url + "/v1/responses/" + first["id"], timeout=30)
+    return {"second": second, "fetched": [fetched.status_code, normalised_json(fetched.json())], "first": normalised_json(first)}
+
+
 def leave_after_first_event(url, body):
     """Sends a streamed chat request, reads until its first event, and closes the connection: what it got."""
     parsed = urllib.parse.urlparse(url)
@@ -275,6 +307,8 @@ def run(inline):
         results["pipelined"] = pipelined(ferry.url)
         results["pipelined cache hits"] = pipelined(ferry.url, chat("cached", temperature=0), chat("cached", False, options={"temperature": 0}))
         results["client disconnect"] = disconnect(ferry.url, sims["slow"])
+        results["responses continued"] = continued(ferry.url, False)
+        results["responses continued, stream"] = continued(ferry.url, True)
         metrics = httpx.get(ferry.url + "/metrics", timeout=10).text
         return results, metrics
     finally:
@@ -293,7 +327,7 @@ def runs():
     return {"on": run(True), "off": run(False)}
 
 
-@pytest.mark.parametrize("name", [name for name, *_ in MATRIX] + ["pipelined", "pipelined cache hits", "client disconnect"])
+@pytest.mark.parametrize("name", [name for name, *_ in MATRIX] + ["pipelined", "pipelined cache hits", "client disconnect", "responses continued", "responses continued, stream"])
 def test_the_inline_path_answers_as_the_routes_do(runs, name):
     on, off = runs["on"][0][name], runs["off"][0][name]
     assert on == off, f"{name}: inline {json.dumps(on, indent=1)[:3000]}\nroutes {json.dumps(off, indent=1)[:3000]}"
@@ -311,6 +345,13 @@ def test_the_matrix_exercises_what_it_claims(runs):
     assert statuses["anthropic whole"] == 200 and statuses["anthropic without max_tokens"] == 400
     assert results["anthropic stream"]["events"][-1] == {"type": "message_stop"}
     assert results["anthropic whole"]["events"][0]["type"] == "message"
+    assert statuses["responses whole"] == 200 and statuses["responses, unknown previous_response_id"] == 404
+    assert statuses["responses, input of the wrong type"] == 400
+    assert results["responses stream"]["events"][-1]["type"] == "response.completed"
+    assert any(event.get("type") == "response.function_call_arguments.done" for event in results["responses tools stream"]["events"])
+    assert "x-ferry-cache" not in dict(results["responses, a route with a cache"]["headers"])
+    for name in ("responses continued", "responses continued, stream"):
+        assert results[name]["second"]["status"] == 200 and results[name]["fetched"] == [200, results[name]["first"]], results[name]
     cache = {name: dict(result["headers"]).get("x-ferry-cache") for name, result in results.items() if name.startswith("cached")}
     assert cache == {"cached, stored": "miss", "cached, replayed whole": "hit", "cached, replayed as a stream": "hit",
                      "cached, replayed to ollama whole": "hit", "cached, replayed as an ollama stream": "hit",

@@ -77,6 +77,13 @@ struct FastCodingGuardTests {
         .stream: "true", .streamOptions: #"{"include_usage":true}"#, .user: #""u""#, .n: "1",
     ], required: [.model, .messages])
 
+    static let responsesRequest = Fields<ResponsesRequest.CodingKeys>(name: "ResponsesRequest", samples: [
+        .model: #""m""#, .input: #""hi""#, .instructions: #""Be brief.""#,
+        .tools: #"[{"type":"function","name":"f","parameters":{"type":"object"}}]"#, .text: #"{"format":{"type":"json_object"}}"#,
+        .reasoning: #"{"effort":"low"}"#, .store: "false", .stream: "true", .temperature: "0.5", .user: #""u""#, .metadata: #"{"k":"v"}"#,
+        .toolChoice: #""auto""#, .previousResponseID: #""resp_1""#, .topP: "0.9", .maxOutputTokens: "64", .parallelToolCalls: "false",
+    ], required: [.model])
+
     static let streamOptions = Fields<OpenAIStreamOptions.CodingKeys>(name: "OpenAIStreamOptions", samples: [.includeUsage: "false"])
 
     static let message = Fields<OpenAIMessage.CodingKeys>(name: "OpenAIMessage", samples: [
@@ -180,6 +187,91 @@ struct FastCodingGuardTests {
         for (_, object) in Self.ollamaMessage.documents {
             try expectSameWrite(try JSONDecoder().decode(OllamaChatResponse.self, from: Data(#"{"model":"m","message":\#(object),"done":false}"#.utf8)))
         }
+    }
+
+    @Test("Responses requests: the fast reader reads what Codable reads, input as a string or message items")
+    func responsesRequests() throws {
+        #expect(try check(ResponsesRequest.self, Self.responsesRequest) > 8, "the reader should take most requests")
+        let items = [
+            #"[{"role":"user","content":"hi"}]"#,
+            #"[{"type":"message","role":"developer","content":"Be brief."},{"role":"user","content":"caf\u00e9 \"x\""}]"#,
+            #"[{"type":"message","id":"msg_1","status":"completed","role":"assistant","content":"Paris."}]"#,
+            #"[{"role":"user","content":[{"type":"input_text","text":"parts go to Codable"}]}]"#,
+            #"[{"type":"function_call_output","call_id":"c","output":"so do other items"}]"#,
+            #"[]"#, "null",
+        ]
+        var taken = 0
+        for input in items {
+            let text = #"{"model":"m","input":\#(input)}"#
+            let reference = try JSONDecoder().decode(ResponsesRequest.self, from: Data(text.utf8))
+            if let fast = fastRead(text) {
+                taken += 1
+                #expect(fast == reference, "\(text): the hand-written reader read\n\(fast)\nCodable read\n\(reference)")
+            }
+        }
+        #expect(taken == 5)
+        #expect(fastRead(#"{"input":"no model"}"#) == nil)
+    }
+
+    private func fastRead(_ text: String) -> ResponsesRequest? {
+        JSONScanner.read(Array(text.utf8)) { try ResponsesRequest.read(&$0) }
+    }
+
+    @Test("Responses: responses, output items and every stream frame written as Codable writes them, or declined")
+    func responses() throws {
+        var request = ResponsesRequest(model: "m", input: .text("hi"))
+        request.instructions = "Be \"brief\"\n"
+        request.temperature = 0.7
+        request.topP = 1
+        request.maxOutputTokens = 64
+        request.previousResponseID = "resp_0"
+        request.store = false
+        request.user = "u"
+        request.parallelToolCalls = false
+        request.toolChoice = .mode("required")
+        request.text = ResponsesText(format: .init(type: "json_object"))
+        var response = ResponsesResponse(id: "resp_1", model: "m", createdAt: 1_796_000_000, request: request)
+        try expectSameWrite(response)
+        try expectSameWrite(ResponsesResponse(id: "resp_2", model: "m", createdAt: 0, request: ResponsesRequest(model: "m", input: nil)))
+        let calls = [ToolCall(id: "call_1", name: "get_weather", arguments: #"{"city":"Oslo"}"#)]
+        let answer = ChatResponse(
+            id: "c", model: "m", created: 0, message: ChatMessage(role: .assistant, content: [.text("Sunny, 20 °C\t✓")], toolCalls: calls),
+            finishReason: .length, usage: Usage(promptTokens: 12, completionTokens: 5, cachedPromptTokens: 4)
+        )
+        response.complete(with: answer)
+        #expect(response.writesPlainly && response.output.count == 2)
+        try expectSameWrite(response)
+        response.error = ResponsesError(code: "server_error", message: "The backend \"v\" failed")
+        try expectSameWrite(response)
+        var noFormat = response
+        noFormat.text = ResponsesText(format: nil)
+        try expectSameWrite(noFormat)
+        for item in response.output { try expectSameWrite(item) }
+        try expectSameWrite(ResponsesItem.message(ResponsesMessage(role: "user", content: .text("plain"))))
+
+        // What only Codable writes is declined, and Codable writes it.
+        var withTools = response
+        withTools.tools = [ResponsesTool(name: "f", description: nil, parameters: ["type": "object"], strict: true)]
+        var withMetadata = response
+        withMetadata.metadata = ["k": "v"]
+        var withSchema = response
+        withSchema.text = ResponsesText(format: .init(type: "json_schema", name: "s", schema: ["type": "object"]))
+        var forcedTool = response
+        forcedTool.toolChoice = .function("f")
+        for declined in [withTools, withMetadata, withSchema, forcedTool] {
+            var buffer = ByteBuffer()
+            #expect(!buffer.writeFastJSON(declined) && buffer.readableBytes == 0)
+        }
+        #expect(!ResponsesItem.functionCallOutput(callID: "c", output: "o").writesPlainly)
+
+        let part = ResponsesContentPart(type: "output_text", text: "so far")
+        let item = response.output[0]
+        try expectSameWrite(ResponsesStreamEncoder.ResponseEvent(type: "response.completed", sequenceNumber: 9, response: response))
+        try expectSameWrite(ResponsesStreamEncoder.ItemEvent(type: "response.output_item.done", sequenceNumber: 3, outputIndex: 1, item: item))
+        try expectSameWrite(ResponsesStreamEncoder.PartEvent(type: "response.content_part.added", sequenceNumber: 4, itemID: "msg_1_0", outputIndex: 0, part: part))
+        try expectSameWrite(ResponsesStreamEncoder.TextDone(type: "response.output_text.done", sequenceNumber: 5, itemID: "msg_1_0", outputIndex: 0, text: "all \"of\" it"))
+        try expectSameWrite(ResponsesStreamEncoder.ArgumentsDelta(type: "response.function_call_arguments.delta", sequenceNumber: 6, itemID: "fc_1_1", outputIndex: 1, delta: #"{"ci"#))
+        try expectSameWrite(ResponsesStreamEncoder.ArgumentsDone(type: "response.function_call_arguments.done", sequenceNumber: 7, itemID: "fc_1_1", outputIndex: 1, arguments: #"{"city":"Oslo"}"#))
     }
 
     @Test("JSON kinds are kept apart: 1, 1.0 and true differ")

@@ -74,6 +74,10 @@ public final class MemoryCacheStore: ImmediateCacheStore {
     }
 
     public func store(_ entry: CacheEntry) async throws {
+        storeNow(entry)
+    }
+
+    public func storeNow(_ entry: CacheEntry) {
         let size = Self.size(of: entry)
         guard size <= maxBytes else { return }
         state.withLock { state in

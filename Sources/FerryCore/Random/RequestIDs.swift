@@ -21,6 +21,12 @@ public enum RequestIDs {
         return (high & 0xFFFF_FFFF_FFFF_0FFF | 0x4000, low & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000)
     }
 
+    /// A new id as 32 lowercase hex digits without dashes, for ids with a prefix (`resp_…`).
+    public static func compact() -> String {
+        let (high, low) = nextBits()
+        return String(unsafeUninitializedCapacity: 32) { text in write(high: high, low: low, dashes: false, into: UnsafeMutableRawBufferPointer(text)) }
+    }
+
     /// The length of an id's text.
     public static let length = 36
 
@@ -29,15 +35,15 @@ public enum RequestIDs {
         String(unsafeUninitializedCapacity: length) { text in write(high: high, low: low, into: UnsafeMutableRawBufferPointer(text)) }
     }
 
-    /// Writes ``format(high:low:)``'s ``length`` characters at the start of `text`, which has room for them;
-    /// returns how many it wrote.
+    /// Writes ``format(high:low:)``'s ``length`` characters at the start of `text`, which has room for them (32
+    /// without `dashes`); returns how many it wrote.
     @discardableResult
-    public static func write(high: UInt64, low: UInt64, into text: UnsafeMutableRawBufferPointer) -> Int {
-        precondition(text.count >= length, "a request id needs \(length) bytes")
+    public static func write(high: UInt64, low: UInt64, dashes: Bool = true, into text: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(text.count >= (dashes ? length : 32), "a request id needs \(dashes ? length : 32) bytes")
         let digits: StaticString = "0123456789abcdef"
         var at = 0
         for nibble in 0..<32 {
-            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+            if dashes, nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
                 text[at] = UInt8(ascii: "-")
                 at += 1
             }

@@ -76,33 +76,39 @@ final class InlineChatService: Sendable {
     /// Starts `request` when it can be served inline: its body reads, a concurrency slot is free, and the backend
     /// picked for its first attempt can be called from `eventLoop` — or at once, when it is a hit in a memory cache.
     func start(_ request: InlineChatRequest, on eventLoop: any EventLoop, allocator: ByteBufferAllocator) -> Start {
-        guard let (chat, stream) = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }) else { return .handOver(request) }
+        let responses = gateway.responses
+        guard let asked = try? request.dialect.chatRequest(from: request.body, routeName: { [router] in Gateway.routeName($0, router: router) }, history: responses.historyNow) else {
+            return .handOver(request)
+        }
+        let chat = asked.chat
         // A RAG route's answers are retrieved and grounded first: the routes serve them. So are requests a route
-        // passes through untranslated.
+        // passes through untranslated, and Responses the inline path cannot store at once.
         if gateway.ragRoute(for: chat.model) != nil { return .handOver(request) }
-        if request.dialect == .anthropic, router.passesThrough(.messages, model: chat.model) { return .handOver(request) }
+        if let api = request.dialect.passthroughAPI, router.passesThrough(api, model: chat.model) { return .handOver(request) }
+        if let turn = asked.turn, turn.keeps, !responses.keepsAtOnce { return .handOver(request) }
         // A route with a cache: a hit in a memory store is answered here; the routes answer the rest (a miss, a
-        // bypass, a store that must be waited for), whose answers carry x-ferry-cache too.
-        if let cache = gateway.cache, let route = try? router.route(for: chat.model), cache.settings.policy(for: route.name).enabled {
-            guard let answer = replayed(request, chat, streams: stream, route: route.name, cache: cache, allocator: allocator) else { return .handOver(request) }
+        // bypass, a store that must be waited for), whose answers carry x-ferry-cache too. The Responses API's
+        // answers are not cached.
+        if asked.turn == nil, let cache = gateway.cache, let route = try? router.route(for: chat.model), cache.settings.policy(for: route.name).enabled {
+            guard let answer = replayed(request, chat, streams: asked.streams, route: route.name, cache: cache, allocator: allocator) else { return .handOver(request) }
             return .answered(answer)
         }
         // Ollama's whole answers are read from the backend's stream too (timed at their first token).
-        let assembles = !stream && request.dialect.assemblesWholeAnswers
+        let assembles = !asked.streams && request.dialect.assemblesWholeAnswers
         guard limiter.tryAcquire() else { return .handOver(request) }
         guard let attempt = router.firstAttempt(for: chat) else {
             limiter.release()
             return .handOver(request)
         }
         guard let backend = attempt.backend.model as? any InlineChatBackend,
-              let call = try? backend.inlineChat(attempt.request, stream: stream || assembles),
+              let call = try? backend.inlineChat(attempt.request, stream: asked.streams || assembles),
               call.canStart(on: eventLoop) else {
             router.abandoned(attempt)
             limiter.release()
             return .handOver(request)
         }
-        let encoder = request.dialect.streamEncoder(for: chat)
-        return .started(InlineExchange(service: self, request: request, attempt: attempt, call: call, encoder: encoder, assembles: assembles))
+        let encoder = request.dialect.streamEncoder(for: chat, turn: asked.turn)
+        return .started(InlineExchange(service: self, request: request, attempt: attempt, call: call, encoder: encoder, turn: asked.turn, assembles: assembles))
     }
 
     /// The whole response replaying the stored answer to `chat`, when the cache finds one without waiting; nil

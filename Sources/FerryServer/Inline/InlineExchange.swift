@@ -42,14 +42,18 @@ final class InlineExchange: InlineChatReceiver {
     /// For a whole answer read from the backend's stream (Ollama's, timed at its first token): the events so far.
     /// Nothing reaches the client before the stream ends; then the whole answer, or the error, is written.
     private var assembler: ChatStreamAssembler?
+    /// A Responses API request's turn: its finished response is stored (in memory, at once) before the answer's
+    /// last bytes go out, so that a `previous_response_id` sent on receiving them finds it.
+    private let turn: ResponsesTurn?
 
     /// `assembles`: the client asked for a whole answer and `call` streams (``GatewayDialect/assemblesWholeAnswers``).
-    init(service: InlineChatService, request: InlineChatRequest, attempt: FirstAttempt, call: InlineChatCall, encoder: any ChatEventEncoder, assembles: Bool = false) {
+    init(service: InlineChatService, request: InlineChatRequest, attempt: FirstAttempt, call: InlineChatCall, encoder: any ChatEventEncoder, turn: ResponsesTurn? = nil, assembles: Bool = false) {
         self.service = service
         self.request = request
         self.attempt = attempt
         self.call = call
         self.encoder = encoder
+        self.turn = turn
         pending = ByteBuffer()
         assembler = assembles ? ChatStreamAssembler() : nil
     }
@@ -83,8 +87,10 @@ final class InlineExchange: InlineChatReceiver {
         service.router.finished(attempt, usage: answer.usage)
         var body = context.channel.allocator.buffer(capacity: 1024)
         do {
-            // Whole answers are OpenAI's or Anthropic's (Ollama's are assembled: ``GatewayDialect/assemblesWholeAnswers``).
-            try request.dialect.writeWhole(answer, timings: OllamaTimings(begun: request.received, firstToken: nil), into: &body)
+            // Whole answers are OpenAI's, Anthropic's or the Responses API's (Ollama's are assembled:
+            // ``GatewayDialect/assemblesWholeAnswers``).
+            let response = try request.dialect.writeWhole(answer, turn: turn, timings: OllamaTimings(begun: request.received, firstToken: nil), into: &body)
+            if let response { keep(response) }
         } catch {
             let failure = FerryError(code: .invalidResponse, message: "The answer could not be written: \(error)", location: call.location, hint: "report it with the request id \(requestID)")
             return self.answer(failing: failure)
@@ -136,7 +142,9 @@ final class InlineExchange: InlineChatReceiver {
             }
             guard ends else { return }
             switch event {
-            case .finish(let end): service.router.finished(attempt, usage: end.usage)
+            case .finish(let end):
+                service.router.finished(attempt, usage: end.usage)
+                if let responses = encoder as? ResponsesStreamEncoder { keep(responses.current) }
             case .error(let error): service.router.broken(attempt, error)
             default: preconditionFailure("InlineExchange: a \(kind) event ended the stream")
             }
@@ -228,6 +236,11 @@ final class InlineExchange: InlineChatReceiver {
             return self.answer(failing: FerryError(code: .invalidResponse, message: "The answer could not be written: \(error)", location: call.location, hint: "report it with the request id \(requestID)"))
         }
         write(answer: body, waited: ContinuousClock.now - sent, context: context)
+    }
+
+    /// Stores a Responses API request's finished response (unless the client said `store: false`).
+    private func keep(_ response: ResponsesResponse) {
+        if let turn, let stored = turn.stored(response) { service.gateway.responses.keepNow(stored) }
     }
 
     /// Writes a whole answer's JSON and ends the response.

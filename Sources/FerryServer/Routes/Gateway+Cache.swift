@@ -52,7 +52,7 @@ extension Gateway {
         let route = try router.route(for: chat.model).name
         let use = try cacheUse(route: route, sampling: chat.sampling, request: request) { try CacheKey.chat(chat, route: route, tenant: $0) }
         guard case .use(let key, let policy, let lookup) = use else {
-            return Self.bypassed(try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun), use, cache: cache)
+            return Self.bypassed(try await routedChat(dialect, GatewayChatRequest(chat: chat, streams: streams), context: context, prior: prior, begun: begun), use, cache: cache)
         }
         var leading = false
         /// The semantic cache's context and question vector, to remember the answer by.
@@ -95,7 +95,7 @@ extension Gateway {
             if leads { await cache.land(key, entry) }
         }
         do {
-            return Self.marked(try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun, completed: keep), .miss)
+            return Self.marked(try await routedChat(dialect, GatewayChatRequest(chat: chat, streams: streams), context: context, prior: prior, begun: begun, completed: keep), .miss)
         } catch {
             if leading { await cache.land(key, nil) }
             throw error

@@ -120,30 +120,52 @@ public final class Gateway: Sendable {
 
     /// A chat request in `dialect`, routed — going on from the first attempt the inline path made, if it handed
     /// one over — and answered whole or streamed, as the client asked. Ollama's whole answers are assembled from the
-    /// backend's stream, so that their durations are split at the first token as Ollama's clients expect.
+    /// backend's stream, so that their durations are split at the first token as Ollama's clients expect. The
+    /// Responses API's answers are stored (unless `store: false`) and not cached: each is a response of its own.
     func chat(_ dialect: GatewayDialect, _ request: Request, body: ByteBuffer? = nil, context: GatewayContext) async throws -> Response {
         let begun = ContinuousClock.now
         let read: ByteBuffer
         if let body { read = body } else { read = try await self.body(of: request, context: context) }
-        let (chat, streams) = try dialect.chatRequest(from: read, routeName: routeName)
-        if let rag = ragRoute(for: chat.model) {
-            return try await groundedChat(dialect, chat, streams: streams, rag: rag, request: request, context: context)
+        let asked = try await chatRequest(dialect, from: read)
+        if let rag = ragRoute(for: asked.chat.model) {
+            return try await groundedChat(dialect, asked.chat, streams: asked.streams, rag: rag, request: request, context: context)
         }
         let prior = priors.take(header: request.headers[GatewayHeaders.priorAttempt])
-        if let cache {
-            return try await cachedChat(dialect, chat, streams: streams, request: request, context: context, cache: cache, prior: prior, begun: begun)
+        if let cache, asked.turn == nil {
+            return try await cachedChat(dialect, asked.chat, streams: asked.streams, request: request, context: context, cache: cache, prior: prior, begun: begun)
         }
-        return try await routedChat(dialect, chat, streams: streams, context: context, prior: prior, begun: begun)
+        return try await routedChat(dialect, asked, context: context, prior: prior, begun: begun)
+    }
+
+    /// A chat request read in `dialect`; a Responses request that goes on from a stored response gets its
+    /// conversation from the response store, waited for when the store is not in memory.
+    func chatRequest(_ dialect: GatewayDialect, from body: ByteBuffer) async throws -> GatewayChatRequest {
+        do {
+            return try dialect.chatRequest(from: body, routeName: routeName, history: responses.historyNow)
+        } catch let wait as ResponseStore.MustWait {
+            guard let stored = try await responses.find(wait.id) else { throw Self.noResponse(wait.id, field: "previous_response_id") }
+            return try dialect.chatRequest(from: body, routeName: routeName) { _ in stored.messages }
+        }
     }
 
     /// A chat request routed and answered whole or streamed; `completed` (the cache's) gets the whole answer and the
-    /// backend once it has ended — a stream after its last event — or nil when it failed or the client left.
+    /// backend once it has ended — a stream after its last event — or nil when it failed or the client left. A
+    /// Responses API answer is stored then, before the client has all of it.
     func routedChat(
-        _ dialect: GatewayDialect, _ chat: ChatRequest, streams: Bool, context: GatewayContext, prior: PriorAttempt?, begun: ContinuousClock.Instant,
+        _ dialect: GatewayDialect, _ asked: GatewayChatRequest, context: GatewayContext, prior: PriorAttempt?, begun: ContinuousClock.Instant,
         completed: (@Sendable (ChatResponse?, String) async -> Void)? = nil
     ) async throws -> Response {
-        if streams {
-            let encoder = dialect.streamEncoder(for: chat)  // made before routing: Ollama's durations start here
+        let chat = asked.chat
+        var completed = completed
+        if let turn = asked.turn, turn.keeps {
+            let responses = responses, then = completed
+            completed = { answer, backend in
+                if let answer, let stored = turn.stored(turn.response(completing: answer)) { await responses.keep(stored) }
+                await then?(answer, backend)
+            }
+        }
+        if asked.streams {
+            let encoder = dialect.streamEncoder(for: chat, turn: asked.turn)  // made before routing: Ollama's durations start here
             return stream(try await router.routedStreamChat(chat, after: prior), encoder: encoder, contentType: dialect.streamContentType, context: context, completed: completed)
         }
         switch dialect {
@@ -155,6 +177,11 @@ public final class Gateway: Sendable {
             let routed = try await router.routedChat(chat, after: prior)
             await completed?(routed.value, routed.backend)
             return try json(routed, context: context) { AnthropicMessageResponse($0) }
+        case .responses:
+            let routed = try await router.routedChat(chat, after: prior)
+            await completed?(routed.value, routed.backend)
+            let turn = asked.turn ?? ResponsesTurn(model: chat.model)
+            return try json(routed, context: context) { turn.response(completing: $0) }
         case .ollama:
             let (routed, assembler) = try await assembled(router.routedStreamChat(chat, after: prior))
             await completed?(assembler.response(), routed.backend)

@@ -4,9 +4,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The API a client speaks to the gateway — OpenAI's, Ollama's or Anthropic's Messages — for the routes and the
-/// inline path alike (the inline path takes OpenAI's and Ollama's chat): its errors go back in its shape, and its
-/// chat requests are read and answered in it (``GatewayDialect+Chat``).
+/// The API a client speaks to the gateway — OpenAI's chat, OpenAI's Responses, Ollama's or Anthropic's Messages —
+/// for the routes and the inline path alike: its errors go back in its shape (the Responses API's are OpenAI's),
+/// and its chat requests are read and answered in it (``GatewayDialect+Chat``).
 ///
 /// ```swift
 /// let dialect = GatewayDialect(path: "/api/chat")                 // .ollama
@@ -16,20 +16,23 @@ enum GatewayDialect: Sendable {
     case openAI
     case ollama
     case anthropic
+    case responses
 
-    /// The dialect of a path: `/api/…` is Ollama's, `/v1/messages…` Anthropic's, the rest OpenAI's.
+    /// The dialect of a path: `/api/…` is Ollama's, `/v1/messages…` Anthropic's, `/v1/responses…` the Responses
+    /// API's, the rest OpenAI's.
     init(path: String) {
-        self = path.hasPrefix("/api/") ? .ollama : path.hasPrefix("/v1/messages") ? .anthropic : .openAI
+        self = path.hasPrefix("/api/") ? .ollama : path.hasPrefix("/v1/messages") ? .anthropic : path.hasPrefix("/v1/responses") ? .responses : .openAI
     }
 
-    /// The dialect of a chat request: `POST /v1/chat/completions`, `POST /api/chat` or `POST /v1/messages`; nil for
-    /// anything else.
+    /// The dialect of a chat request: `POST /v1/chat/completions`, `POST /api/chat`, `POST /v1/messages` or
+    /// `POST /v1/responses`; nil for anything else.
     init?(chatMethod method: String, path: String) {
         guard method == "POST" else { return nil }
         switch path {
         case "/v1/chat/completions": self = .openAI
         case "/api/chat": self = .ollama
         case "/v1/messages": self = .anthropic
+        case "/v1/responses": self = .responses
         default: return nil
         }
     }
@@ -45,7 +48,7 @@ enum GatewayDialect: Sendable {
         let status = error.responseStatus
         var body = ByteBuffer()
         switch self {
-        case .openAI:
+        case .openAI, .responses:
             try? WireJSON.encode(OpenAIErrorBody(status: status, message: error.description, param: error.field, integerCode: false), into: &body)
         case .ollama:
             try? WireJSON.encode(OllamaErrorBody(error: error.description), into: &body)

@@ -106,6 +106,12 @@ struct JSONScanner {
         return elements
     }
 
+    /// Whether a string is next (for a value that may be a string or something else).
+    mutating func stringIsNext() -> Bool {
+        skipWhitespace()
+        return index < bytes.count && bytes[index] == UInt8(ascii: "\"")
+    }
+
     /// Consumes a `null` if one is next.
     mutating func skipNull() -> Bool {
         skipWhitespace()

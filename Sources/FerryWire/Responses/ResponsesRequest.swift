@@ -31,7 +31,7 @@ public struct ResponsesRequest: Sendable, Hashable, Codable {
         self.input = input
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, input, instructions, tools, text, reasoning, store, stream, temperature, user, metadata
         case toolChoice = "tool_choice"
         case previousResponseID = "previous_response_id"

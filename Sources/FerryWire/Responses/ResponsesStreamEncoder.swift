@@ -136,12 +136,18 @@ public struct ResponsesStreamEncoder: Sendable {
         open = .none
     }
 
+    /// A named, numbered frame; its JSON written by hand (``ResponsesStreamBody``) unless it holds what only
+    /// Codable writes (tools, a schema). Compact JSON has no line breaks: the data is one line.
     private mutating func frame(_ type: String, _ body: some ResponsesStreamBody, into buffer: inout ByteBuffer) throws {
         var body = body
         body.type = type
         body.sequenceNumber = sequence
         sequence += 1
-        SSEEncoder.write(named: type, data: try WireJSON.encode(body), into: &buffer)
+        buffer.writeStaticString("event: ")
+        buffer.writeString(type)
+        buffer.writeStaticString("\ndata: ")
+        try WireJSON.encodeFast(body, into: &buffer)
+        buffer.writeStaticString("\n\n")
     }
 
     struct ResponseEvent: ResponsesStreamBody {
@@ -206,7 +212,7 @@ public struct ResponsesStreamEncoder: Sendable {
 }
 
 /// A frame of the Responses stream: its type and sequence number are set as it is written.
-protocol ResponsesStreamBody: Encodable {
+protocol ResponsesStreamBody: FastJSONEncodable, Encodable {
     var type: String { get set }
     var sequenceNumber: Int { get set }
 }

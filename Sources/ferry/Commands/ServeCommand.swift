@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         let host = configuration.host
         let app = gateway.makeApplication(host: host, port: configuration.port) { port in
             let shown = host.contains(":") ? "[\(host)]" : host
-            ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Ollama API at /api, Anthropic Messages at /v1/messages)")
+            ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Responses at /v1/responses, Ollama API at /api, Anthropic Messages at /v1/messages)")
             ConsoleLogging.say("  documents: /api/documents, /api/search, /api/query (store \(configuration.rag.storeDescription))")
             if let cache = configuration.cache { ConsoleLogging.say("  cache: \(cache.storeDescription), ttl \(cache.settings.policy.ttl), \(cache.settings.policy.cacheAll ? "every answer" : "deterministic requests (temperature 0 or a seed)")") }
             for route in router.routes {

@@ -2,6 +2,7 @@
 (here a vLLM-dialect FerrySim, which serves both as vLLM does) untranslated, with fallback and routing headers;
 a route without it translates the same requests into chat completions."""
 import json
+import time
 
 import anthropic
 import httpx
@@ -20,20 +21,24 @@ def stats(sim):
 @pytest.fixture(scope="module")
 def ferry(tmp_path_factory):
     sim = start_sim("vllm", "demo")
+    slow = start_sim("vllm", "demo", tokens_per_second=2)
     config = tmp_path_factory.mktemp("passthrough") / "ferry.yaml"
     config.write_text(
         "backends:\n"
         f"  native: {{provider: vllm, url: \"{sim.url}/v1\", model: demo, passthrough: [messages, responses]}}\n"
         f"  translated: {{provider: vllm, url: \"{sim.url}/v1\", model: demo}}\n"
         "  dead: {provider: vllm, url: \"http://127.0.0.1:9/v1\", model: demo, passthrough: [messages]}\n"
+        f"  slow: {{provider: vllm, url: \"{slow.url}/v1\", model: demo, passthrough: [messages, responses]}}\n"
         "routes:\n  native: {backends: [native]}\n  translated: {backends: [translated]}\n"
+        "  slow: {backends: [slow], retry: {attempts: 1}, timeouts: {first_event: 5s, idle: 150ms}}\n"
         "  fallback: {backends: [dead, native], retry: {attempts: 3, base_delay: 10ms, max_delay: 20ms}}\n"
         "circuit:\n  threshold: 1000\n"
     )
     process = RunningProcess([FERRY_BIN, "serve", "--config", str(config), "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"])
-    yield {"url": process.url, "sim": sim}
+    yield {"url": process.url, "sim": sim, "slow": slow}
     assert process.stop() == 0
     sim.stop()
+    slow.stop()
 
 
 def test_messages_pass_through_untranslated(ferry):
@@ -71,3 +76,27 @@ def test_a_backend_error_comes_back_in_the_callers_shape(ferry):
     response = httpx.post(ferry["url"] + "/v1/messages", json={"model": "native", "messages": ASK}, timeout=30)
     assert response.status_code == 400 and response.json()["type"] == "error"
     assert "max_tokens" in response.json()["error"]["message"]
+
+
+def test_a_backend_gone_quiet_mid_answer_is_cut_at_the_idle_limit(ferry):
+    # Two tokens a second: 500 ms between the backend's events, past the route's 150 ms idle limit. The answer has
+    # begun (its head is out), so it is cut — the stream ends short of its end — instead of waiting on the backend.
+    body = {"model": "slow", "max_tokens": 40, "stream": True, "messages": ASK}
+    begun = time.monotonic()
+    received = b""
+    with httpx.Client(timeout=30) as client:
+        with client.stream("POST", ferry["url"] + "/v1/messages", json=body) as response:
+            assert response.status_code == 200
+            try:
+                for part in response.iter_raw():
+                    received += part
+            except httpx.HTTPError:
+                pass  # the chunked body ends without its last chunk: the cut
+    elapsed = time.monotonic() - begun
+    assert elapsed < 5, f"the cut should come about 150 ms after the last event, took {elapsed:.1f} s"
+    assert b"message_stop" not in received, "a cut answer must not look finished"
+    for _ in range(100):
+        if stats(ferry["slow"])["running"] == 0:
+            break
+        time.sleep(0.05)
+    assert stats(ferry["slow"])["running"] == 0, "the backend's request must be stopped"

@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "FerryLaunch", targets: ["FerryLaunch"]),
         .library(name: "FerryRAG", targets: ["FerryRAG"]),
         .library(name: "FerryCache", targets: ["FerryCache"]),
+        .library(name: "FerryAccess", targets: ["FerryAccess"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
     dependencies: [
@@ -130,6 +131,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Keys made at run time, their limits, and usage accounting: SQLite or PostgreSQL.
+        .target(
+            name: "FerryAccess",
+            dependencies: [
+                "FerryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The configuration factory: file + environment + command line → providers and a router.
         .target(
             name: "FerryConfig",
@@ -167,7 +182,7 @@ let package = Package(
         .target(
             name: "FerryServer",
             dependencies: [
-                "FerryCore", "FerryWire", "FerryRouter", "FerryProviders", "FerryRAG", "FerryCache",
+                "FerryCore", "FerryWire", "FerryRouter", "FerryProviders", "FerryRAG", "FerryCache", "FerryAccess",
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -199,7 +214,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryBench", "FerryCache", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryServer", "FerrySim",
+                "FerryAccess", "FerryBench", "FerryCache", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryServer", "FerrySim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -214,6 +229,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: strict),
+        .testTarget(name: "FerryAccessTests", dependencies: ["FerryAccess", "FerryCore"], swiftSettings: strict),
         .testTarget(
             name: "FerryWireTests",
             dependencies: ["FerryCore", "FerryWire", .product(name: "NIOCore", package: "swift-nio")],
@@ -235,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "FerryServerTests",
             dependencies: [
-                "FerryCore", "FerryServer", "FerryRouter", "FerryRAG", "FerrySim", "FerryProviders",
+                "FerryAccess", "FerryCore", "FerryServer", "FerryRouter", "FerryRAG", "FerrySim", "FerryProviders",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -102,6 +102,10 @@ cases.append(("ollama client → openai backend", 16, [
     ("ferry (OpenAI API, stream)", ferry + "/v1/chat/completions", "stream.lua", "ferry"),
     ("ferry (Ollama API)", ferry + "/api/chat", "ollama.lua", "ferry"),
 ]))
+cases.append(("keys on (chat, whole answer)", 16, [
+    ("ferry", ferry + "/v1/chat/completions", "chat.lua", "ferry"),
+    ("ferry with a key (limits, usage)", f"http://127.0.0.1:{ports['keyed']}/v1/chat/completions", "chat-keyed.lua", "ferry-keys"),
+]))
 cases.append(("anthropic and responses clients → openai backend (stream, 50 chunks)", 16, [
     ("ferry (OpenAI API, stream)", ferry + "/v1/chat/completions", "stream.lua", "ferry"),
     ("ferry (Messages API, stream)", ferry + "/v1/messages", "messages.lua", "ferry"),
@@ -140,7 +144,7 @@ for case, connections, targets in cases:
             values = [run[key] for run in mine if key in run]
             row[key] = statistics.median(values) if values else None
         row["non_2xx"] = sum(run["non_2xx"] for run in mine)
-        if target == "nginx direct" or (baseline is None and case.startswith(("ollama", "anthropic"))):
+        if target == "nginx direct" or (baseline is None and case.startswith(("ollama", "anthropic", "keys"))):
             baseline = row
         else:
             row["added_p50_ms"] = row["p50_ms"] - baseline["p50_ms"] if row["p50_ms"] is not None and baseline["p50_ms"] is not None else None

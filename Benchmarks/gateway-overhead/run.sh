@@ -38,17 +38,28 @@ fi
 
 source Benchmarks/gateway-overhead/common.sh
 
-json_port=$(free_port); sse_port=$(free_port); ferry_port=$(free_port); litellm_port=$(free_port)
+json_port=$(free_port); sse_port=$(free_port); ferry_port=$(free_port); litellm_port=$(free_port); keyed_port=$(free_port)
 python3 Benchmarks/gateway-overhead/make_fixtures.py "$work" "$json_port" "$sse_port" "$ferry_port" "$litellm_port"
+# A second Ferry with keys on: one key made with `ferry keys`, with limits (high enough never to refuse) so that
+# every request is authenticated, admitted under its rpm/tpm/parallel windows and its usage counted.
+sed "s/port: $ferry_port/port: $keyed_port/" "$work/ferry.yaml" >"$work/ferry-keys.yaml"
+secret=$(FERRY_DATA_DIR="$work/keys-data" "$ferry" keys create --config "$work/ferry-keys.yaml" --name bench --rpm 1000000000 --tpm 1000000000000 --max-parallel 100000 --json \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')
+sed "s/Bearer [^\"]*/Bearer $secret/" "$work/chat.lua" >"$work/chat-keyed.lua"
+python3 -c 'import json, sys; p = sys.argv[1]; ports = json.load(open(p)); ports["keyed"] = int(sys.argv[2]); json.dump(ports, open(p, "w"))' "$work/ports.json" "$keyed_port"
 
 echo "== starting nginx (the mock upstream), Ferry and LiteLLM on 127.0.0.1"
 nginx -c "$work/nginx.conf" -p "$work" &
 pids+=($!)
 wait_for "http://127.0.0.1:$json_port/health"
-"$ferry" serve --config "$work/ferry.yaml" --log-level error >"$work/ferry.out" 2>&1 &
+FERRY_DATA_DIR="$work/data" "$ferry" serve --config "$work/ferry.yaml" --log-level error >"$work/ferry.out" 2>&1 &
 pids+=($!)
 echo "ferry $!" >"$work/pids"
 wait_for "http://127.0.0.1:$ferry_port/health"
+FERRY_DATA_DIR="$work/keys-data" "$ferry" serve --config "$work/ferry-keys.yaml" --log-level error >"$work/ferry-keys.out" 2>&1 &
+pids+=($!)
+echo "ferry-keys $!" >>"$work/pids"
+wait_for "http://127.0.0.1:$keyed_port/health"
 if [ -z "${SKIP_LITELLM:-}" ]; then
     LITELLM_LOG=ERROR "$venv/bin/litellm" --config "$work/litellm.yaml" --host 127.0.0.1 --port "$litellm_port" --num_workers 2 >"$work/litellm.out" 2>&1 &
     pids+=($!)

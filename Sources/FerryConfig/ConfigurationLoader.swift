@@ -155,6 +155,8 @@ public enum ConfigurationLoader {
             provenance: provenance.map { (key: $0.0, value: $0.1, source: $0.2) }
         )
         configuration.responses = responses
+        configuration.keys = try Self.keysConfiguration(values: values, rag: rag)
+        note("keys.store", values.string("keys.store").map { _ in configuration.keys.storeDescription })
         return configuration
     }
 
@@ -205,6 +207,20 @@ public enum ConfigurationLoader {
     }
 
     /// `cache:`, with each route's `cache:` override; nil when no store is named.
+    static func keysConfiguration(values: ConfigurationValues, rag: RAGSettings) throws(FerryError) -> KeysConfiguration {
+        var keys = KeysConfiguration(sqlitePath: rag.dataDirectory.appendingPathComponent("access.sqlite").path)
+        keys.metricsLabel = try values.bool("keys.metrics_label") ?? false
+        let url = values.string("keys.postgres.url")
+        keys.store = try values.choice("keys.store", Dictionary(uniqueKeysWithValues: KeysConfiguration.Store.allCases.map { ($0.rawValue, $0) })) ?? (url == nil ? .sqlite : .postgres)
+        if keys.store == .postgres {
+            guard let url = url ?? values.string("cache.postgres.url") ?? rag.postgresURL, url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw values.invalid("keys.postgres.url", url ?? "", accepted: "postgres://USER:PASSWORD@HOST:5432/DATABASE (keys.store is postgres; cache.postgres.url or rag.postgres.url is used when set)")
+            }
+            keys.postgresURL = url
+        }
+        return keys
+    }
+
     static func cacheConfiguration(values: ConfigurationValues, rag: RAGSettings, routes: [FerryConfiguration.RouteSpec]) throws(FerryError) -> CacheConfiguration? {
         var stores: [String: CacheConfiguration.Store?] = ["none": nil]
         for store in CacheConfiguration.Store.allCases { stores[store.rawValue] = store }

@@ -88,6 +88,8 @@ public struct FerryConfiguration: Sendable {
     public var cache: CacheConfiguration?
     /// The Responses API's stored responses (`responses:`).
     public var responses: ResponsesConfiguration = ResponsesConfiguration(sqlitePath: "responses.sqlite")
+    /// Keys made at run time and usage (`keys:`).
+    public var keys: KeysConfiguration = KeysConfiguration(sqlitePath: "access.sqlite")
     /// The key of the operations endpoints (`/admin/*`, `server.admin_key`); nil: they answer 403. Never logged.
     public var adminKey: String?
     /// Each setting that was read, with where it came from (for `ferry config`); secrets are redacted.

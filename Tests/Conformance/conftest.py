@@ -12,6 +12,9 @@ import time
 
 # LiteLLM fetches a model price list from the internet at import; tests never leave loopback.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# What the `ferry`s started here keep (documents, keys, usage) goes to a folder of the run's own, never the user's —
+# where a key made with `ferry keys` would make every request need one.
+os.environ.setdefault("FERRY_DATA_DIR", tempfile.mkdtemp(prefix="ferry-conformance-"))
 
 import pytest
 

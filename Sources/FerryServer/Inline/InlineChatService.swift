@@ -1,3 +1,4 @@
+import FerryAccess
 import FerryCache
 import CoreMetrics
 import FerryCore
@@ -45,6 +46,25 @@ final class InlineChatService: Sendable {
     var priors: PriorAttempts { gateway.priors }
     var limiter: ConcurrencyLimiter { gateway.limiter }
 
+    static func presentedKey(_ head: HTTPRequestHead) -> String? {
+        AccessMiddleware.presentedKey(authorization: head.headers.first(name: "authorization"), xAPIKey: head.headers.first(name: "x-api-key"))
+    }
+
+    /// With keys on, the request's key admitted under its limits for `route`; nil when keys are off. Refused: the
+    /// routes answer it (they refuse it again, in its dialect).
+    private func admitted(_ request: InlineChatRequest, route: String, model: String) -> AccessPass?? {
+        guard gateway.access.required else { return .some(nil) }
+        guard case .success(let pass) = gateway.access.admit(secret: Self.presentedKey(request.head)) else { return nil }
+        do {
+            try pass.authorize(route: route)
+        } catch {
+            pass.withdraw()
+            return nil
+        }
+        pass.asked(model: model, promptBytes: request.body.readableBytes)
+        return .some(pass)
+    }
+
     func count(_ outcome: Outcome) {
         switch outcome {
         case .served: served.increment()
@@ -59,10 +79,8 @@ final class InlineChatService: Sendable {
         guard head.method == .POST, let dialect = GatewayDialect(chatMethod: "POST", path: head.uri) else { return nil }
         if !gateway.settings.corsOrigins.isEmpty, head.headers.contains(name: "origin") { return nil }
         if head.headers.contains(name: "expect") { return nil }
-        if !gateway.apiKeys.isEmpty {
-            let token = APIKeyMiddleware.presentedKey(authorization: head.headers.first(name: "authorization"), xAPIKey: head.headers.first(name: "x-api-key"))
-            guard let token, gateway.apiKeys.contains(token) else { return nil }
-        }
+        // With keys on, a request without one is refused by the routes; the rest are admitted in `start`.
+        if gateway.access.required, Self.presentedKey(head) == nil { return nil }
         return dialect
     }
 
@@ -91,7 +109,7 @@ final class InlineChatService: Sendable {
         // answers are not cached.
         if asked.turn == nil, let cache = gateway.cache, let route = try? router.route(for: chat.model), cache.settings.policy(for: route.name).enabled {
             guard let answer = replayed(request, chat, streams: asked.streams, route: route.name, cache: cache, allocator: allocator) else { return .handOver(request) }
-            return .answered(answer)
+            return answer
         }
         // Ollama's whole answers are read from the backend's stream too (timed at their first token).
         let assembles = !asked.streams && request.dialect.assemblesWholeAnswers
@@ -107,20 +125,30 @@ final class InlineChatService: Sendable {
             limiter.release()
             return .handOver(request)
         }
+        guard let pass = admitted(request, route: attempt.route.name, model: chat.model) else {
+            router.abandoned(attempt)
+            limiter.release()
+            return .handOver(request)
+        }
         let encoder = request.dialect.streamEncoder(for: chat, turn: asked.turn)
-        return .started(InlineExchange(service: self, request: request, attempt: attempt, call: call, encoder: encoder, turn: asked.turn, assembles: assembles))
+        return .started(InlineExchange(service: self, request: request, attempt: attempt, call: call, encoder: encoder, turn: asked.turn, pass: pass, assembles: assembles))
     }
 
-    /// The whole response replaying the stored answer to `chat`, when the cache finds one without waiting; nil
-    /// otherwise (the routes answer: they look up, wait for an identical request in flight, or call the backend).
-    private func replayed(_ request: InlineChatRequest, _ chat: ChatRequest, streams: Bool, route: String, cache: ResponseCache, allocator: ByteBufferAllocator) -> ByteBuffer? {
+    /// The whole response replaying the stored answer to `chat`, when the cache finds one without waiting (and the
+    /// key, when keys are on, is admitted); nil otherwise (the routes answer: they look up, wait for an identical
+    /// request in flight, or call the backend).
+    private func replayed(_ request: InlineChatRequest, _ chat: ChatRequest, streams: Bool, route: String, cache: ResponseCache, allocator: ByteBufferAllocator) -> Start? {
         guard cache.looksUpAtOnce else { return nil }
         let use = try? gateway.cacheUse(route: route, sampling: chat.sampling, directives: CacheDirectives(request.head.headers)) {
             try CacheKey.chat(chat, route: route, tenant: $0)
         }
         guard case .use(let key, _, lookup: true)? = use, let entry = cache.lookupNow(key), case .chat(let answer) = entry.payload else { return nil }
+        guard let pass = admitted(request, route: route, model: chat.model) else { return .handOver(request) }
         var body = allocator.buffer(capacity: 256 + answer.message.text.utf8.count)
-        guard let contentType = try? Gateway.replayBody(answer, request.dialect, chat, streams: streams, begun: request.received, into: &body) else { return nil }
+        guard let contentType = try? Gateway.replayBody(answer, request.dialect, chat, streams: streams, begun: request.received, into: &body) else {
+            pass?.withdraw()
+            return nil
+        }
         var response = allocator.buffer(capacity: 384 + body.readableBytes)
         InlineResponseHead.writeCached(
             contentType: contentType, date: dates.now, requestID: RequestIDs.nextBits(), backend: entry.backend, age: entry.age(),
@@ -129,6 +157,8 @@ final class InlineChatService: Sendable {
         response.writeBuffer(&body)
         cache.count(.hit)
         count(.served)
-        return response
+        pass?.served(backend: entry.backend, usage: nil, cacheHit: true)
+        pass?.end(failed: false)
+        return .answered(response)
     }
 }

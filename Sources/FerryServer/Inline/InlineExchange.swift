@@ -1,3 +1,4 @@
+import FerryAccess
 import FerryCore
 import FerryProviders
 import FerryRouter
@@ -45,15 +46,21 @@ final class InlineExchange: InlineChatReceiver {
     /// A Responses API request's turn: its finished response is stored (in memory, at once) before the answer's
     /// last bytes go out, so that a `previous_response_id` sent on receiving them finds it.
     private let turn: ResponsesTurn?
+    /// With keys on, the request's hold on its key: ended with what the answer used when the exchange is over,
+    /// withdrawn when the request goes to the routes (which admit it again).
+    private let pass: AccessPass?
+    private var usage = StreamUsage()
+    private var failedAnswer = false
 
     /// `assembles`: the client asked for a whole answer and `call` streams (``GatewayDialect/assemblesWholeAnswers``).
-    init(service: InlineChatService, request: InlineChatRequest, attempt: FirstAttempt, call: InlineChatCall, encoder: any ChatEventEncoder, turn: ResponsesTurn? = nil, assembles: Bool = false) {
+    init(service: InlineChatService, request: InlineChatRequest, attempt: FirstAttempt, call: InlineChatCall, encoder: any ChatEventEncoder, turn: ResponsesTurn? = nil, pass: AccessPass? = nil, assembles: Bool = false) {
         self.service = service
         self.request = request
         self.attempt = attempt
         self.call = call
         self.encoder = encoder
         self.turn = turn
+        self.pass = pass
         pending = ByteBuffer()
         assembler = assembles ? ChatStreamAssembler() : nil
     }
@@ -85,6 +92,7 @@ final class InlineExchange: InlineChatReceiver {
         service.router.answered(attempt, after: elapsed)
         let answer = attempt.named(answer)
         service.router.finished(attempt, usage: answer.usage)
+        pass?.served(backend: attempt.backend.name, usage: answer.usage)
         var body = context.channel.allocator.buffer(capacity: 1024)
         do {
             // Whole answers are OpenAI's, Anthropic's or the Responses API's (Ollama's are assembled:
@@ -103,6 +111,7 @@ final class InlineExchange: InlineChatReceiver {
         let elapsed = ContinuousClock.now - sent
         service.router.answered(attempt, after: elapsed)
         service.router.finished(attempt, usage: usage)
+        pass?.served(backend: attempt.backend.name, usage: usage)
         write(answer: body, waited: elapsed, context: context)
     }
 
@@ -111,6 +120,10 @@ final class InlineExchange: InlineChatReceiver {
         case .finish: .finish
         case .error: .error
         default: .content
+        }
+        if pass != nil {
+            usage.observe(event)
+            if kind == .error { failedAnswer = true }
         }
         switch machine.received(kind, now: .now()) {
         case .ignore:
@@ -160,8 +173,10 @@ final class InlineExchange: InlineChatReceiver {
         case .asEvent:
             received(event: .textDelta(String(decoding: text, as: UTF8.self)))
         case .write where assembler != nil:
+            if pass != nil { usage.observe(textBytes: text.count) }
             try? assembler?.consume(.textDelta(String(decoding: text, as: UTF8.self)))
         case .write:
+            if pass != nil { usage.observe(textBytes: text.count) }
             do {
                 try encoder.encode(text: text, into: &pending)
             } catch {
@@ -228,6 +243,7 @@ final class InlineExchange: InlineChatReceiver {
     private func writeAssembled() {
         guard let context, let assembler else { return }
         let answer = attempt.named(assembler.response())
+        pass?.served(backend: attempt.backend.name, usage: answer.usage)
         let timings = OllamaTimings(begun: request.received, firstToken: assembler.firstTokenAt, load: assembler.loadDuration)
         var body = context.channel.allocator.buffer(capacity: 512 + answer.text.utf8.count)
         do {
@@ -319,6 +335,7 @@ final class InlineExchange: InlineChatReceiver {
         guard let context else { return }
         let requestID = requestID
         service.gateway.logger.info("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
+        failedAnswer = true
         var (head, body) = request.dialect.errorAnswer(for: error, requestID: requestID)
         head.headerFields[.date] = service.dates.now
         head.headerFields[.server] = "Ferry"
@@ -346,6 +363,14 @@ final class InlineExchange: InlineChatReceiver {
     private func letGo(counting outcome: InlineChatService.Outcome?) {
         service.limiter.release()
         if let outcome { service.count(outcome) }
+        if let pass {
+            if outcome == nil {
+                pass.withdraw()
+            } else {
+                pass.served(backend: attempt.backend.name, usage: usage.reported, answerBytes: usage.answerBytes)
+                pass.end(failed: failedAnswer)
+            }
+        }
         handler = nil
         context = nil
         wire = nil

@@ -23,6 +23,7 @@ extension Gateway {
             await serve(.anthropic, context) {
                 let wire = try await decode(AnthropicCountTokensRequest.self, from: request, context: context)
                 let chat = try wire.messagesRequest.chatRequest()
+                try authorize(chat.model, context: context)
                 let route = try router.route(for: chat.model).name
                 let (count, counted) = try await Self.countTokens(chat, route: route, router: router)
                 var response = try json(AnthropicCountTokensJSON(inputTokens: count, ferryTokenCount: counted), context: context)

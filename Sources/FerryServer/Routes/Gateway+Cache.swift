@@ -1,3 +1,4 @@
+import FerryAccess
 import FerryCache
 import FerryCore
 import FerryRAG
@@ -43,7 +44,7 @@ extension Gateway {
 
     /// The tenant a request's answers belong to: its API key's, when keys are configured.
     func tenant(_ directives: CacheDirectives) -> String? {
-        apiKeys.isEmpty ? nil : directives.apiKey.map(CacheKey.tenant(apiKey:))
+        access.required ? directives.apiKey.map(CacheKey.tenant(apiKey:)) : nil
     }
 
     /// A chat request through the cache: a hit is replayed in the client's dialect, whole or as a stream, whatever
@@ -271,7 +272,7 @@ extension Gateway {
         guard let adminKey = settings.adminKey else {
             throw FerryError(code: .unauthorized, message: "The operations endpoints are off", hint: "set server.admin_key (SERVER_ADMIN_KEY) and send it as Authorization: Bearer KEY", httpStatus: 403)
         }
-        guard APIKeyMiddleware.bearerToken(request.headers[.authorization]) == adminKey else {
+        guard AccessMiddleware.bearerToken(request.headers[.authorization]) == adminKey else {
             throw FerryError(code: .unauthorized, message: "The admin key is missing or wrong", hint: "send server.admin_key as Authorization: Bearer KEY", httpStatus: 401)
         }
     }

@@ -20,6 +20,7 @@ extension Gateway {
                 let wire = try await decode(OllamaGenerateRequest.self, from: request, context: context)
                 var completion = try wire.completionRequest()
                 completion.model = routeName(completion.model)
+                try authorize(completion.model, context: context)
                 let encoder = OllamaStreamEncoder(kind: .generate)  // made before routing: the durations start here
                 let routed = try await router.routedStreamComplete(completion)
                 if wire.stream ?? true {
@@ -36,6 +37,7 @@ extension Gateway {
                 let wire = try await decode(OllamaEmbedRequest.self, from: request, context: context)
                 var embedding = try wire.embeddingRequest()
                 embedding.model = routeName(embedding.model)
+                try authorize(embedding.model, context: context)
                 return try await cachedEmbedding(embedding, request: request, context: context) { OllamaEmbedResponse($0) }
             }
         }

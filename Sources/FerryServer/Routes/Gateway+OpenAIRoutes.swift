@@ -13,6 +13,7 @@ extension Gateway {
             await serve(.openAI, context) {
                 let wire = try await decode(OpenAICompletionRequest.self, from: request, context: context)
                 let completion = try wire.completionRequest()
+                try authorize(completion.model, context: context)
                 if let cache { return try await cachedCompletion(completion, streams: wire.stream == true, request: request, context: context, cache: cache) }
                 if wire.stream == true {
                     return stream(try await router.routedStreamComplete(completion), encoder: OpenAIStreamEncoder(kind: .completion, includeUsage: completion.includeUsage), contentType: "text/event-stream", context: context)
@@ -23,7 +24,9 @@ extension Gateway {
         routes.post("/v1/embeddings") { [self] request, context in
             await serve(.openAI, context) {
                 let wire = try await decode(OpenAIEmbeddingRequest.self, from: request, context: context)
-                return try await cachedEmbedding(try wire.embeddingRequest(), request: request, context: context) { OpenAIEmbeddingResponse($0, format: wire.encodingFormat) }
+                let embedding = try wire.embeddingRequest()
+                try authorize(embedding.model, context: context)
+                return try await cachedEmbedding(embedding, request: request, context: context) { OpenAIEmbeddingResponse($0, format: wire.encodingFormat) }
             }
         }
         routes.get("/v1/models") { [self] _, context in

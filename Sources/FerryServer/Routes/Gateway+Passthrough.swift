@@ -16,6 +16,7 @@ extension Gateway {
               let object = try? JSONValue(parsing: String(buffer: body)).objectValue, let model = object["model"]?.stringValue,
               router.passesThrough(api, model: model)
         else { return nil }
+        try authorize(model, promptBytes: body.readableBytes, context: context)
         let stream: Bool = if case .bool(true)? = object["stream"] { true } else { false }
         let idle = try router.route(for: model).timeouts.idle
         let routed = try await router.routedForward(NativeRequest(api: api, model: model, body: object, stream: stream))

@@ -21,7 +21,7 @@ struct CacheDirectives {
     var xAPIKey: String?
 
     /// The API key the request presents.
-    var apiKey: String? { APIKeyMiddleware.presentedKey(authorization: authorization, xAPIKey: xAPIKey) }
+    var apiKey: String? { AccessMiddleware.presentedKey(authorization: authorization, xAPIKey: xAPIKey) }
 
     init(cacheControl: String?, ferryCache: String?, authorization: String?, xAPIKey: String?) {
         if let control = cacheControl?.lowercased() {
@@ -37,7 +37,7 @@ struct CacheDirectives {
     }
 
     init(_ fields: HTTPFields) {
-        self.init(cacheControl: fields[.cacheControl], ferryCache: fields[Gateway.cacheHeader], authorization: fields[.authorization], xAPIKey: fields[APIKeyMiddleware.xAPIKey])
+        self.init(cacheControl: fields[.cacheControl], ferryCache: fields[Gateway.cacheHeader], authorization: fields[.authorization], xAPIKey: fields[AccessMiddleware.xAPIKey])
     }
 
     init(_ headers: HTTPHeaders) {

@@ -1,4 +1,5 @@
 import CoreMetrics
+import FerryAccess
 import FerryCache
 import FerryCore
 import FerryRouter
@@ -31,7 +32,8 @@ public final class Gateway: Sendable {
     let limiter: ConcurrencyLimiter
     /// First attempts the inline path handed to the routes.
     let priors = PriorAttempts()
-    let apiKeys: Set<String>
+    /// Keys, their limits and usage: the configuration's keys and those made at run time.
+    public let access: AccessControl
     /// The documents API's store and embedding model; nil: no documents API.
     public let documents: DocumentService?
     /// The response cache; nil: none.
@@ -45,6 +47,7 @@ public final class Gateway: Sendable {
         documents: DocumentService? = nil,
         cache: ResponseCache? = nil,
         responses: ResponseStore = ResponseStore(store: MemoryCacheStore(maxBytes: 64 << 20)),
+        access: AccessControl? = nil,
         metricsText: (@Sendable () -> String)? = nil,
         logger: Logger = Logger(label: "ferry.gateway"),
         metrics: any MetricsFactory = MetricsSystem.factory
@@ -58,7 +61,7 @@ public final class Gateway: Sendable {
         self.logger = logger
         self.metrics = metrics
         limiter = ConcurrencyLimiter(limit: settings.maxConcurrentRequests)
-        apiKeys = Set(settings.apiKeys)
+        self.access = access ?? AccessControl(staticKeys: settings.apiKeys, store: nil, metrics: metrics)
     }
 
     public func makeRouter() -> Hummingbird.Router<GatewayContext> {
@@ -67,7 +70,7 @@ public final class Gateway: Sendable {
             let origin: CORSMiddleware<GatewayContext>.AllowOrigin = settings.corsOrigins.contains("*") ? .all : .custom(settings.corsOrigins[0])
             routes.add(middleware: CORSMiddleware(allowOrigin: origin, allowHeaders: [.contentType, .authorization], allowMethods: [.get, .post, .delete, .head, .options]))
         }
-        if !settings.apiKeys.isEmpty { routes.add(middleware: APIKeyMiddleware(keys: apiKeys.union(settings.adminKey.map { [$0] } ?? []))) }
+        routes.add(middleware: AccessMiddleware(access: access, adminKey: settings.adminKey))
         routes.add(middleware: ConcurrencyLimitMiddleware(limiter: limiter, queueTimeout: settings.queueTimeout))
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
@@ -75,6 +78,7 @@ public final class Gateway: Sendable {
         addResponsesRoutes(to: routes)
         addOperationsRoutes(to: routes)
         if let cache { addCacheRoutes(to: routes, cache: cache) }
+        addKeyRoutes(to: routes)
         if let documents {
             addDocumentRoutes(to: routes, documents: documents)
             addQueryRoutes(to: routes, documents: documents)
@@ -127,6 +131,7 @@ public final class Gateway: Sendable {
         let read: ByteBuffer
         if let body { read = body } else { read = try await self.body(of: request, context: context) }
         let asked = try await chatRequest(dialect, from: read)
+        try authorize(asked.chat.model, promptBytes: read.readableBytes, context: context)
         if let rag = ragRoute(for: asked.chat.model) {
             return try await groundedChat(dialect, asked.chat, streams: asked.streams, rag: rag, request: request, context: context)
         }
@@ -197,6 +202,19 @@ public final class Gateway: Sendable {
         return (routed, assembler)
     }
 
+    /// Checks that the request's key (when keys are on) may use the route `model` names — a 403 in the caller's
+    /// dialect, naming the routes it may use — and notes the model and the prompt's size for its usage.
+    func authorize(_ model: String, promptBytes: Int = 0, context: GatewayContext) throws {
+        guard let pass = context.pass else { return }
+        let route = (try? router.route(for: model).name) ?? model
+        do {
+            try pass.authorize(route: route)
+        } catch {
+            throw error.error
+        }
+        pass.asked(model: model, promptBytes: promptBytes)
+    }
+
     /// Runs `body`; any error becomes a response in the client's dialect.
     func serve(_ dialect: GatewayDialect, _ context: GatewayContext, _ body: () async throws -> Response) async -> Response {
         let requestID = GatewayHeaders.newRequestID()
@@ -227,8 +245,10 @@ public final class Gateway: Sendable {
         return response
     }
 
+    /// Also notes, for the request's key, the backend that answered and the usage a whole answer reports.
     static func addRoutingHeaders<Value>(_ headers: inout HTTPFields, _ routed: RoutedAnswer<Value>, context: GatewayContext) {
         GatewayHeaders.addRouting(&headers, backend: routed.backend, attempts: routed.attempts, received: context.received, waited: routed.waited)
+        context.pass?.served(backend: routed.backend, usage: (routed.value as? any ReportsUsage)?.usage)
     }
 
     /// A streamed answer: the router's events, written by `encoder` as they come. The router has already passed
@@ -242,14 +262,18 @@ public final class Gateway: Sendable {
         return Response(
             status: .ok,
             headers: headers,
-            body: ResponseBody { writer in
+            body: ResponseBody { [pass = context.pass] writer in
                 var encoder = encoder
                 var buffer = ByteBuffer()
+                // For the request's key: the usage the stream's end reports, else the answer's size.
+                var usage = StreamUsage()
+                defer { if let pass { pass.served(backend: backend, usage: usage.reported, answerBytes: usage.answerBytes) } }
                 guard let completed else {
                     for try await event in events {
                         try encoder.encode(event, into: &buffer)
                         try await writer.write(buffer)
                         buffer.clear()
+                        if pass != nil { usage.observe(event) }
                     }
                     return try await writer.finish(nil)
                 }
@@ -261,6 +285,7 @@ public final class Gateway: Sendable {
                         try await writer.write(buffer)
                         buffer.clear()
                         if case .error = event { failed = true } else { try? assembler.consume(event) }
+                        if pass != nil { usage.observe(event) }
                     }
                 } catch {
                     await completed(nil, backend)

@@ -5,7 +5,7 @@ extension FerryError {
     public var responseStatus: Int {
         switch code {
         case .badRequest, .rejected: httpStatus.flatMap { (400..<500).contains($0) ? $0 : nil } ?? 400
-        case .unauthorized: 401
+        case .unauthorized: httpStatus == 403 ? 403 : 401
         case .modelNotFound: 404
         case .payloadTooLarge: 413
         case .rateLimited: 429

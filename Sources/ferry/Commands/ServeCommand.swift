@@ -1,4 +1,5 @@
 import ArgumentParser
+import FerryAccess
 import FerryConfig
 import FerryCache
 import FerryCore
@@ -55,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "ferry.serve")
         let documents = try await Self.documentService(configuration, router: router)
         let cache = try await CacheSetup.responseCache(configuration)
+        let access = try await AccessSetup.accessControl(configuration)
         let gateway = Gateway(
             router: router,
             settings: GatewaySettings(
@@ -65,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             documents: documents,
             cache: cache,
             responses: ResponseStore(store: try await CacheSetup.responseStore(configuration.responses), ttl: configuration.responses.ttl),
+            access: access,
             metricsText: { registry.emitToString() },
             logger: logger
         )
@@ -73,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
             let shown = host.contains(":") ? "[\(host)]" : host
             ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Responses at /v1/responses, Ollama API at /api, Anthropic Messages at /v1/messages)")
             ConsoleLogging.say("  documents: /api/documents, /api/search, /api/query (store \(configuration.rag.storeDescription))")
+            if access.required { ConsoleLogging.say("  keys: required (\(configuration.apiKeys.count) configured; made with `ferry keys` in \(configuration.keys.storeDescription))") }
             if let cache = configuration.cache { ConsoleLogging.say("  cache: \(cache.storeDescription), ttl \(cache.settings.policy.ttl), \(cache.settings.policy.cacheAll ? "every answer" : "deterministic requests (temperature 0 or a seed)")") }
             for route in router.routes {
                 let rag = documents.answers.ragRoutes[route.name].map { ", answers from collection \($0.collection) (\($0.mode.rawValue))" } ?? ""
@@ -92,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Managed backends' processes first: the group stops services in reverse order, so they outlive the gateway's
         // last streams.
         var services: [any Service] = RouterFactory.managedProcesses(of: router)
-        services += [app, HealthProber(router: router, interval: configuration.healthInterval, warmUp: configuration.warmUp, logger: Logger(label: "ferry.health"))]
+        services += [AccessService(access: access), app, HealthProber(router: router, interval: configuration.healthInterval, warmUp: configuration.warmUp, logger: Logger(label: "ferry.health"))]
         if let discovery = RouterFactory.replicaDiscovery(configuration, router: router, http: http) { services.append(discovery) }
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Streams in flight may finish for a while after SIGTERM.

@@ -229,7 +229,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: strict),
-        .testTarget(name: "FerryAccessTests", dependencies: ["FerryAccess", "FerryCore"], swiftSettings: strict),
+        .testTarget(name: "FerryAccessTests", dependencies: ["FerryAccess", "FerryCore", .product(name: "MetricsTestKit", package: "swift-metrics")], swiftSettings: strict),
         .testTarget(
             name: "FerryWireTests",
             dependencies: ["FerryCore", "FerryWire", .product(name: "NIOCore", package: "swift-nio")],

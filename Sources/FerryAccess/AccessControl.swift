@@ -113,7 +113,8 @@ public final class AccessControl: Sendable {
             await refreshKeys(store)
             if tick % 2 == 0 { await flush(store) }
         }
-        await flush(store)
+        // The last batch is written outside the cancelled task: a store's write would otherwise stop at once.
+        await Task.detached { await self.flush(store) }.value
     }
 
     private func refreshKeys(_ store: any AccessStore) async {

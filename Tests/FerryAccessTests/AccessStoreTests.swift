@@ -70,6 +70,20 @@ struct AccessStoreTests {
         #expect(admitted, "a key made while the gateway runs should work within a second")
     }
 
+    @Test("stopping the gateway writes the usage of its last moments")
+    func lastBatch() async throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let access = AccessControl(staticKeys: ["sk-static"], store: store)
+        let running = Task { await access.run() }
+        let pass = try access.admit(secret: "sk-static").get()
+        pass.served(backend: "vllm", usage: Usage(promptTokens: 2, completionTokens: 3))
+        pass.end(failed: false)
+        running.cancel()
+        await running.value
+        #expect(UsageRow.grouped(try await store.usage(UsageQuery()), by: nil).map(\.requests) == [1])
+    }
+
     @Test("a pass ends once: usage counted with the reported tokens, or estimated from sizes; withdrawn passes count nothing")
     func passes() async throws {
         let (store, folder) = try temporaryStore()

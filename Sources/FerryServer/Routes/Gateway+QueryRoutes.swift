@@ -1,3 +1,4 @@
+import FerryAccess
 import FerryCache
 import FerryCore
 import FerryRAG
@@ -18,6 +19,7 @@ extension Gateway {
                 let body = try await decode(QueryBody.self, from: request, context: context)
                 let question = try body.request(defaultMode: documents.answers.mode)
                 let route = try documents.answerRoute(requested: body.model, router: router)
+                try authorize(route, context: context)
                 let answerer = await documents.answerer(router: router, route: route)
                 let streams = body.stream == true
                 guard let cache else { return try await answer(question, answerer: answerer, streams: streams, context: context) }
@@ -55,7 +57,16 @@ extension Gateway {
     }
 
     /// An answer, whole or as events; `finished` gets the summary of one that finished.
+    /// With keys on, the answer's backend and usage are noted for the request's key.
     func answer(_ question: AnswerRequest, answerer: Answerer, streams: Bool, context: GatewayContext, finished: (@Sendable (AnswerSummary) async -> Void)? = nil) async throws -> Response {
+        var finished = finished
+        if let pass = context.pass {
+            let then = finished
+            finished = { summary in
+                pass.served(backend: summary.backend ?? "ferry", usage: summary.usage)
+                await then?(summary)
+            }
+        }
         guard streams else {
             let summary = try await answerer.answer(question)
             await finished?(summary)

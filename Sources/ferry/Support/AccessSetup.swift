@@ -40,6 +40,5 @@ struct AccessService: Service {
         await cancelWhenGracefulShutdown {
             await access.run()
         }
-        await access.flush()
     }
 }

@@ -126,7 +126,8 @@ public enum ConfigurationLoader {
         if adminKey != nil { provenance.append(("server.admin_key", "••••", values.source(of: "server.admin_key"))) }
         var responses = ResponsesConfiguration(sqlitePath: rag.dataDirectory.appendingPathComponent("responses.sqlite").path)
         let responseStores = Dictionary(uniqueKeysWithValues: ResponsesConfiguration.Store.allCases.map { ($0.rawValue, $0) })
-        if let store = try values.choice("responses.store", responseStores) { responses.store = store }
+        let sharedStore = try Self.sharedStore(values)
+        if let store = try values.choice("responses.store", responseStores) ?? (sharedStore == nil ? nil : .postgres) { responses.store = store }
         note("responses.store", values.string("responses.store"))
         if let ttl = try values.duration("responses.ttl") { responses.ttl = ttl }
         if let megabytes = try values.int("responses.max_mb", in: 1...1_048_576) { responses.maxBytes = megabytes << 20 }
@@ -177,7 +178,8 @@ public enum ConfigurationLoader {
         settings.chunkOverlap = try values.int("rag.chunk_overlap", in: 0...4096) ?? settings.chunkOverlap
         settings.maxFileMegabytes = try values.int("rag.max_file_mb", in: 1...4096) ?? settings.maxFileMegabytes
         settings.allowServerPaths = try values.bool("rag.allow_server_paths") ?? false
-        if let url = values.string("rag.postgres.url"), !url.isEmpty {
+        let shared = try sharedStore(values)
+        if let url = values.string("rag.postgres.url") ?? shared, !url.isEmpty {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw values.invalid("rag.postgres.url", url, accepted: "postgres://USER:PASSWORD@HOST:5432/DATABASE")
             }
@@ -207,11 +209,23 @@ public enum ConfigurationLoader {
     }
 
     /// `cache:`, with each route's `cache:` override; nil when no store is named.
+    /// `store: postgres://…` (`STORE`): the one database of everything replicas share — documents and sessions,
+    /// the cache, stored responses, keys and usage — unless a section names its own.
+    static func sharedStore(_ values: ConfigurationValues) throws(FerryError) -> String? {
+        guard let url = values.string("store"), !url.isEmpty else { return nil }
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+            throw values.invalid("store", url, accepted: "postgres://USER:PASSWORD@HOST:5432/DATABASE (the database every replica shares)")
+        }
+        return url
+    }
+
     static func keysConfiguration(values: ConfigurationValues, rag: RAGSettings) throws(FerryError) -> KeysConfiguration {
         var keys = KeysConfiguration(sqlitePath: rag.dataDirectory.appendingPathComponent("access.sqlite").path)
+        let shared = try sharedStore(values)
         keys.metricsLabel = try values.bool("keys.metrics_label") ?? false
         let url = values.string("keys.postgres.url")
-        keys.store = try values.choice("keys.store", Dictionary(uniqueKeysWithValues: KeysConfiguration.Store.allCases.map { ($0.rawValue, $0) })) ?? (url == nil ? .sqlite : .postgres)
+        keys.store = try values.choice("keys.store", Dictionary(uniqueKeysWithValues: KeysConfiguration.Store.allCases.map { ($0.rawValue, $0) }))
+            ?? (url == nil && shared == nil ? .sqlite : .postgres)
         if keys.store == .postgres {
             guard let url = url ?? values.string("cache.postgres.url") ?? rag.postgresURL, url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw values.invalid("keys.postgres.url", url ?? "", accepted: "postgres://USER:PASSWORD@HOST:5432/DATABASE (keys.store is postgres; cache.postgres.url or rag.postgres.url is used when set)")
@@ -224,10 +238,14 @@ public enum ConfigurationLoader {
     static func cacheConfiguration(values: ConfigurationValues, rag: RAGSettings, routes: [FerryConfiguration.RouteSpec]) throws(FerryError) -> CacheConfiguration? {
         var stores: [String: CacheConfiguration.Store?] = ["none": nil]
         for store in CacheConfiguration.Store.allCases { stores[store.rawValue] = store }
-        guard let chosen = try values.choice("cache.store", stores), let store = chosen else { return nil }
+        // With `store:` (one PostgreSQL for every replica) and no cache.store, the cache is kept there too — off
+        // until `cache.enabled` or a route's `cache.enabled` turns it on.
+        let shared = try sharedStore(values)
+        let implicit = values.string("cache.store") == nil && shared != nil
+        guard let chosen = implicit ? .postgres : try values.choice("cache.store", stores), let store = chosen else { return nil }
         var configuration = CacheConfiguration(store: store, sqlitePath: rag.dataDirectory.appendingPathComponent("cache.sqlite").path)
         configuration.maxBytes = (try values.int("cache.max_mb", in: 1...1_048_576) ?? 256) << 20
-        let policy = try cachePolicy(key: "cache", values: values, base: CachePolicy()) ?? CachePolicy()
+        let policy = try cachePolicy(key: "cache", values: values, base: CachePolicy(enabled: !implicit)) ?? CachePolicy(enabled: !implicit)
         configuration.settings = CacheSettings(policy: policy, flightTimeout: try values.duration("cache.flight_timeout") ?? .seconds(120))
         for route in routes {
             if let override = try cachePolicy(key: "routes.\(route.name).cache", values: values, base: policy) { configuration.settings.routes[route.name] = override }

@@ -76,6 +76,28 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("store: postgres://… puts everything replicas share in that database, unless a section names its own")
+    func sharedStore() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let url = "postgres://ferry:secret@db:5432/ferry"
+        let shared = try await ConfigurationLoader.load(file: path, environment: ["STORE": url])
+        #expect(shared.rag.postgresURL == url)
+        #expect(shared.responses.store == .postgres && shared.responses.postgresURL == url)
+        #expect(shared.keys.store == .postgres && shared.keys.postgresURL == url)
+        let cache = try #require(shared.cache)
+        #expect(cache.store == .postgres && cache.postgresURL == url && !cache.settings.policy.enabled, "kept there, off until enabled")
+        let mixed = try await ConfigurationLoader.load(file: path, environment: ["STORE": url, "CACHE_STORE": "memory", "RESPONSES_STORE": "memory", "CACHE_ENABLED": "true"])
+        #expect(mixed.cache?.store == .memory && mixed.cache?.settings.policy.enabled == true && mixed.responses.store == .memory && mixed.keys.store == .postgres)
+        let plain = try await ConfigurationLoader.load(file: path, environment: [:])
+        #expect(plain.keys.store == .sqlite && plain.responses.store == .memory && plain.cache == nil)
+        do {
+            _ = try await ConfigurationLoader.load(file: path, environment: ["STORE": "mysql://db/ferry"])
+            Issue.record("a store that is not PostgreSQL must be refused")
+        } catch {
+            #expect(error.description.contains("`store`") || error.description.contains("store"), "\(error)")
+        }
+    }
+
     @Test("the cache is off until a store is named; routes override its policy; a postgres store needs a URL")
     func cacheSettings() async throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path

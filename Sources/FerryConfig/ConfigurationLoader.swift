@@ -295,7 +295,18 @@ public enum ConfigurationLoader {
     static func route(name: String, key: String, backends: [String], aliases: [String], values: ConfigurationValues, totalTimeout: Duration? = nil) throws(FerryError) -> FerryConfiguration.RouteSpec {
         let defaults = RouterTimeouts()
         let retryDefaults = RetryPolicy(maxAttempts: max(3, backends.count + 1))
-        return FerryConfiguration.RouteSpec(
+        var loadFactor = RoutingStrategy.defaultLoadFactor
+        if let text = values.string("\(key).prefix_load_factor") {
+            if text == "off" {
+                loadFactor = nil
+            } else {
+                guard let factor = Double(text), factor >= 1, factor <= 100 else {
+                    throw values.invalid("\(key).prefix_load_factor", text, accepted: "a number from 1 to 100 (a backend's load bound as a multiple of the mean), or off")
+                }
+                loadFactor = factor
+            }
+        }
+        var spec = FerryConfiguration.RouteSpec(
             name: name, aliases: aliases, backends: backends,
             strategy: try values.choice("\(key).strategy", strategies) ?? .fallback,
             retry: RetryPolicy(
@@ -309,6 +320,8 @@ public enum ConfigurationLoader {
                 total: try values.duration("\(key).timeouts.total") ?? totalTimeout ?? defaults.total
             )
         )
+        spec.loadFactor = loadFactor
+        return spec
     }
 
     static func checkURL(_ url: String?, key: String, values: ConfigurationValues, allowDNS: Bool = false) throws(FerryError) {

@@ -55,6 +55,8 @@ public struct FerryConfiguration: Sendable {
         public var strategy: RoutingStrategy
         public var retry: RetryPolicy
         public var timeouts: RouterTimeouts
+        /// `routes.NAME.prefix_load_factor`: prefix-affinity's bound on load (``Route/loadFactor``).
+        public var loadFactor: Double? = RoutingStrategy.defaultLoadFactor
         /// Set when the route is a RAG route (`routes.NAME.rag`): its chat answers are grounded in a collection.
         public var rag: RAGRoute?
         /// The route's cache policy (`routes.NAME.cache`), when it overrides `cache:`'s.

@@ -20,7 +20,7 @@ public enum RouterFactory {
             members[backend.name] = try await replicas(of: backend, http: http)
         }
         let routes = configuration.routes.map { spec in
-            Route(name: spec.name, aliases: spec.aliases, backends: spec.backends.flatMap { members[$0] ?? [] }, strategy: spec.strategy, retry: spec.retry, timeouts: spec.timeouts)
+            Route(name: spec.name, aliases: spec.aliases, backends: spec.backends.flatMap { members[$0] ?? [] }, strategy: spec.strategy, retry: spec.retry, timeouts: spec.timeouts, loadFactor: spec.loadFactor)
         }
         return Router(routes: routes, breaker: configuration.circuitBreaker, clock: clock)
     }

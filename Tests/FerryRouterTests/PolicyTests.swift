@@ -63,31 +63,63 @@ struct PolicyTests {
     @Test("strategies order backends")
     func strategies() {
         let loads = [BackendLoad(name: "a", inFlight: 3, ttft: .milliseconds(90)), BackendLoad(name: "b", inFlight: 1, ttft: nil), BackendLoad(name: "c", inFlight: 2, ttft: .milliseconds(20))]
-        #expect(RoutingStrategy.fallback.order(loads, counter: 7, prefixKey: "") == [0, 1, 2])
-        #expect(RoutingStrategy.roundRobin.order(loads, counter: 0, prefixKey: "") == [0, 1, 2])
-        #expect(RoutingStrategy.roundRobin.order(loads, counter: 4, prefixKey: "") == [1, 2, 0])
-        #expect(RoutingStrategy.leastOutstanding.order(loads, counter: 0, prefixKey: "") == [1, 2, 0])
-        #expect(RoutingStrategy.latency.order(loads, counter: 0, prefixKey: "") == [1, 2, 0], "unmeasured first, then fastest")
+        #expect(RoutingStrategy.fallback.order(loads, counter: 7, prefixKey: .none) == [0, 1, 2])
+        #expect(RoutingStrategy.roundRobin.order(loads, counter: 0, prefixKey: .none) == [0, 1, 2])
+        #expect(RoutingStrategy.roundRobin.order(loads, counter: 4, prefixKey: .none) == [1, 2, 0])
+        #expect(RoutingStrategy.leastOutstanding.order(loads, counter: 0, prefixKey: .none) == [1, 2, 0])
+        #expect(RoutingStrategy.latency.order(loads, counter: 0, prefixKey: .none) == [1, 2, 0], "unmeasured first, then fastest")
     }
 
-    @Test("prefix affinity: equal prefixes meet the same replica, different ones spread, a busy replica spills")
+    @Test("prefix affinity: a conversation's turns stay on its replica, a new one goes where its system prompt is, within the load bound")
     func prefixAffinity() {
         let replicas = (1...4).map { BackendLoad(name: "vllm-\($0)") }
         let conversation = ChatRequest(model: "m", messages: [.system("You are a RAG assistant. Context: …"), .user("first question"), .assistant("answer"), .user("follow-up")])
-        var sameConversation = conversation
-        sameConversation.messages[3] = .user("a different last question")
-        let key = RoutingStrategy.prefixKey(of: conversation)
-        #expect(key == RoutingStrategy.prefixKey(of: sameConversation), "the last message is not part of the prefix")
-        var otherHistory = conversation
-        otherHistory.messages[1] = .user("another first question")
-        #expect(key != RoutingStrategy.prefixKey(of: otherHistory), "the whole prefix counts, not only the first message")
-        let chosen = RoutingStrategy.prefixAffinity.order(replicas, counter: 0, prefixKey: key)[0]
-        #expect(RoutingStrategy.prefixAffinity.order(replicas, counter: 99, prefixKey: key)[0] == chosen)
-        let spread = Set((0..<200).map { RoutingStrategy.prefixAffinity.order(replicas, counter: 0, prefixKey: "conversation \($0)")[0] })
+        var nextTurn = conversation
+        nextTurn.messages += [.assistant("another answer"), .user("and then?")]
+        let key = PrefixKey(of: conversation)
+        #expect(key == PrefixKey(of: nextTurn), "every turn of a conversation has its key")
+        #expect(key.shared == "You are a RAG assistant. Context: …\u{1E}")
+        var otherConversation = conversation
+        otherConversation.messages[1] = .user("another first question")
+        let other = PrefixKey(of: otherConversation)
+        #expect(other.shared == key.shared && other.conversation != key.conversation)
+
+        let strategy = RoutingStrategy.prefixAffinity
+        // Nothing known: the least loaded, ties broken by the prefix's own rendezvous order (the same every time).
+        let chosen = strategy.order(replicas, counter: 0, prefixKey: key)[0]
+        #expect(strategy.order(replicas, counter: 99, prefixKey: key)[0] == chosen)
+        let spread = Set((0..<200).map { strategy.order(replicas, counter: 0, prefixKey: PrefixKey("system prompt \($0)"))[0] })
         #expect(spread.count == 4, "different prefixes use every replica")
-        var loaded = replicas
-        loaded[chosen].inFlight = 10
-        let spilled = RoutingStrategy.prefixAffinity.order(loaded, counter: 0, prefixKey: key)[0]
-        #expect(spilled != chosen && loaded[spilled].inFlight == 0)
+        var loads = replicas
+        loads[chosen].inFlight = 1
+        #expect(strategy.order(loads, counter: 0, prefixKey: key)[0] != chosen, "a new conversation goes to the least loaded")
+
+        // Known: the conversation stays where it went, within the bound (1.5 × the mean, at least one above the least).
+        let remembered = PrefixAffinity(remembered: "vllm-3", holders: ["vllm-3"])
+        loads = replicas
+        loads[2].inFlight = 1
+        #expect(strategy.order(loads, counter: 0, prefixKey: key, affinity: remembered)[0] == 2)
+        loads[2].inFlight = 3
+        #expect(strategy.order(loads, counter: 0, prefixKey: key, affinity: remembered)[0] != 2, "beyond the bound it moves")
+        #expect(strategy.order(loads, counter: 0, prefixKey: key, affinity: remembered, loadFactor: nil)[0] == 2, "unbounded: never moves")
+        // A new conversation prefers a replica that holds its system prompt, while that one is within the bound.
+        loads = replicas.map { BackendLoad(name: $0.name, inFlight: 2) }
+        loads[1].inFlight = 3
+        #expect(strategy.order(loads, counter: 0, prefixKey: other, affinity: PrefixAffinity(holders: ["vllm-2"]))[0] == 1)
+        loads[1].inFlight = 5
+        #expect(strategy.order(loads, counter: 0, prefixKey: other, affinity: PrefixAffinity(holders: ["vllm-2"]))[0] != 1)
+    }
+
+    @Test("prefix affinity's memory: where a conversation and its prefix went, bounded")
+    func affinityMemory() {
+        let memory = PrefixAffinityMemory(capacity: 8)
+        let key = PrefixKey(shared: "system", conversation: "system+first question")
+        #expect(memory.recall(key) == .unknown)
+        memory.remember(key, backend: "vllm-1")
+        memory.remember(PrefixKey(shared: "system", conversation: "another"), backend: "vllm-2")
+        #expect(memory.recall(key) == PrefixAffinity(remembered: "vllm-1", holders: ["vllm-1", "vllm-2"]))
+        for index in 0..<20 { memory.remember(PrefixKey("key \(index)"), backend: "vllm-3") }
+        #expect(memory.recall(key).remembered == nil, "the least recently used are forgotten")
+        #expect(memory.recall(PrefixKey("key 19")).remembered == "vllm-3")
     }
 }

@@ -11,8 +11,9 @@ public enum RoutingStrategy: String, Sendable, Hashable, CaseIterable, Codable {
     case leastOutstanding = "least-outstanding"
     /// Lowest recent time to first token (EWMA) first; backends never measured go first, to be measured.
     case latency
-    /// Rendezvous hash of the conversation prefix (every message but the last), so equal prefixes meet the same
-    /// replica's prefix cache; spills to the least loaded replica when the chosen one is much busier.
+    /// Every turn of a conversation to the replica whose prefix cache holds its history, a new conversation to a
+    /// replica that holds its system prompt — within a load bound of 1.5 × the mean requests in flight
+    /// (`prefix_load_factor`), so that a hot prompt spreads instead of piling on one replica.
     case prefixAffinity = "prefix-affinity"
 }
 
@@ -32,8 +33,10 @@ public struct BackendLoad: Sendable, Hashable {
 
 extension RoutingStrategy {
     /// The order (indices into `backends`) to try for a request; `counter` numbers requests (round-robin),
-    /// `prefixKey` identifies the conversation prefix (prefix affinity).
-    public func order(_ backends: [BackendLoad], counter: Int, prefixKey: String, spillMargin: Int = 4) -> [Int] {
+    /// `prefixKey` names the shared prefix and the conversation (prefix affinity).
+    public func order(
+        _ backends: [BackendLoad], counter: Int, prefixKey: PrefixKey, affinity: PrefixAffinity = .unknown, loadFactor: Double? = Self.defaultLoadFactor
+    ) -> [Int] {
         let indices = Array(backends.indices)
         guard backends.count > 1 else { return indices }
         switch self {
@@ -51,17 +54,48 @@ extension RoutingStrategy {
                 }
             }
         case .prefixAffinity:
-            var ranked = indices.sorted { lhs, rhs in
-                (Self.score(prefixKey, backends[lhs].name), lhs) > (Self.score(prefixKey, backends[rhs].name), rhs)
-            }
-            let least = backends.map(\.inFlight).min() ?? 0
-            if backends[ranked[0]].inFlight > least + spillMargin,
-               let lightest = ranked.firstIndex(where: { backends[$0].inFlight == least }) {
-                ranked.insert(ranked.remove(at: lightest), at: 0)
-            }
-            return ranked
+            return prefixAffinityOrder(backends, prefixKey: prefixKey, affinity: affinity, loadFactor: loadFactor)
         }
     }
+
+    /// Prefix affinity's order: a conversation goes on where it went last — where its history is cached — unless
+    /// that backend is beyond the load bound; a new (or moved) conversation goes to a backend within the bound that
+    /// already holds its shared prefix (its system prompt), the least loaded of them, else to the least loaded
+    /// backend, ties broken by the prefix's rendezvous hash. The bound: `loadFactor` × the mean requests in flight
+    /// (with this one), and never less than one above the least loaded backend, so that at low load conversations
+    /// stay where their caches are; nil: unbounded.
+    func prefixAffinityOrder(_ backends: [BackendLoad], prefixKey: PrefixKey, affinity: PrefixAffinity, loadFactor: Double?) -> [Int] {
+        let least = backends.map(\.inFlight).min() ?? 0
+        let capacity: Int
+        if let loadFactor {
+            let total = backends.reduce(0) { $0 + $1.inFlight }
+            capacity = max(Int((loadFactor * Double(total + 1) / Double(backends.count)).rounded(.up)), least + 2)
+        } else {
+            capacity = .max
+        }
+        let within = { (index: Int) in backends[index].inFlight < capacity }
+        // The rest: least loaded first; holders of the prefix before others; then the prefix's rendezvous order.
+        var ranked = Array(backends.indices).sorted { lhs, rhs in
+            let left = (backends[lhs].inFlight, affinity.holders.contains(backends[lhs].name) ? 0 : 1)
+            let right = (backends[rhs].inFlight, affinity.holders.contains(backends[rhs].name) ? 0 : 1)
+            if left != right { return left < right }
+            return (Self.score(prefixKey.shared, backends[lhs].name), lhs) > (Self.score(prefixKey.shared, backends[rhs].name), rhs)
+        }
+        let first: Int? = if let remembered = affinity.remembered, let index = backends.firstIndex(where: { $0.name == remembered }), within(index) {
+            index
+        } else {
+            // The first of the best in `ranked`'s order (min keeps the first of equals).
+            ranked.filter(within).min { lhs, rhs in
+                (affinity.holders.contains(backends[lhs].name) ? 0 : 1, backends[lhs].inFlight)
+                    < (affinity.holders.contains(backends[rhs].name) ? 0 : 1, backends[rhs].inFlight)
+            }
+        }
+        if let first, let position = ranked.firstIndex(of: first) { ranked.insert(ranked.remove(at: position), at: 0) }
+        return ranked
+    }
+
+    /// `prefix-affinity`'s load bound by default: 1.5 × the mean requests in flight (Benchmarks/prefix-routing).
+    public static let defaultLoadFactor: Double? = 1.5
 
     /// The order of the strategies that need nothing of the backends but their number: the configured order
     /// (fallback), or it rotated by `counter` (round-robin).
@@ -69,6 +103,11 @@ extension RoutingStrategy {
         guard self == .roundRobin, count > 1 else { return Array(0..<count) }
         let start = counter % count
         return Array(start..<count) + Array(0..<start)
+    }
+
+    /// A 64-bit hash of a key (FNV-1a, mixed), for remembering keys without their text.
+    static func hash(_ key: String) -> UInt64 {
+        score(key, "")
     }
 
     /// The rendezvous (highest random weight) score of a backend for a key.
@@ -82,19 +121,5 @@ extension RoutingStrategy {
         hash = hash &* 0xff51_afd7_ed55_8ccd
         hash ^= hash >> 33
         return hash
-    }
-
-    /// The key of a conversation's prefix: every message but the last, whole (not only the first).
-    public static func prefixKey(of request: ChatRequest) -> String {
-        var key = ""
-        for message in request.messages.dropLast() {
-            key += message.role.rawValue
-            key += "\u{1F}"
-            key += message.text
-            for call in message.toolCalls { key += call.name + call.arguments }
-            key += "\u{1E}"
-        }
-        if key.isEmpty, let only = request.messages.first { key = only.text }
-        return key
     }
 }

@@ -77,6 +77,9 @@ public struct Route: Sendable {
     public var strategy: RoutingStrategy
     public var retry: RetryPolicy
     public var timeouts: RouterTimeouts
+    /// For `prefix-affinity`: the bound on a backend's load, as a multiple of the mean (bounded-load consistent
+    /// hashing: a backend takes a request while it has fewer than `loadFactor` × the mean in flight); nil: unbounded.
+    public var loadFactor: Double?
 
     public init(
         name: String,
@@ -84,8 +87,10 @@ public struct Route: Sendable {
         backends: [RouteBackend],
         strategy: RoutingStrategy = .fallback,
         retry: RetryPolicy = RetryPolicy(),
-        timeouts: RouterTimeouts = RouterTimeouts()
+        timeouts: RouterTimeouts = RouterTimeouts(),
+        loadFactor: Double? = RoutingStrategy.defaultLoadFactor
     ) {
+        self.loadFactor = loadFactor
         self.name = name
         self.aliases = aliases
         self.backends = backends

@@ -4,7 +4,7 @@ extension Router {
     /// Runs `operation` on the route's backends until one succeeds, following the retry policy.
     func attempt<Value: Sendable>(
         _ route: Route,
-        prefixKey: String,
+        prefixKey: PrefixKey,
         timeout: Duration,
         after prior: PriorAttempt? = nil,
         _ operation: @escaping @Sendable (RouteBackend) async throws -> Value
@@ -21,7 +21,7 @@ extension Router {
     /// Opens a stream on the route's backends until one hands over a first event that is not an error, then
     /// returns the stream from that event on (the commit point).
     func stream(
-        _ route: Route, prefixKey: String, after prior: PriorAttempt? = nil,
+        _ route: Route, prefixKey: PrefixKey, after prior: PriorAttempt? = nil,
         _ open: @escaping @Sendable (RouteBackend) async throws -> ChatEventStream
     ) async throws -> RoutedAnswer<ChatEventStream> {
         let outcome = try await attemptsKeepingSlot(route, prefixKey: prefixKey, after: prior) { backend in
@@ -52,7 +52,7 @@ extension Router {
     /// backend's slot is still held: the caller ends it.
     private func attemptsKeepingSlot<Value>(
         _ route: Route,
-        prefixKey: String,
+        prefixKey: PrefixKey,
         after prior: PriorAttempt? = nil,
         _ operation: (RouteBackend) async throws -> (Value, Duration)
     ) async throws -> (value: Value, backend: RouteBackend, state: BackendState, attempts: Int, waited: Duration, failed: [FerryError]) {
@@ -126,13 +126,19 @@ extension Router {
     /// The backend comes with its state, which the attempt's steps then use without looking it up; the
     /// conversation's prefix key and the backends' loads are made only for the strategies that order by them.
     func pick(
-        _ route: Route, counter: Int, prefixKey: @autoclosure () -> String, tried: Set<String>, excluded: Set<String>
+        _ route: Route, counter: Int, prefixKey: @autoclosure () -> PrefixKey, tried: Set<String>, excluded: Set<String>
     ) -> (backend: RouteBackend, state: BackendState)? {
+        var key = PrefixKey.none
         let order: [Int] = switch route.strategy {
         case .fallback, .roundRobin:
             route.strategy.order(count: route.backends.count, counter: counter)
-        case .leastOutstanding, .latency, .prefixAffinity:
-            route.strategy.order(states.loads(route.backends.map(\.name)), counter: counter, prefixKey: route.strategy == .prefixAffinity ? prefixKey() : "")
+        case .leastOutstanding, .latency:
+            route.strategy.order(states.loads(route.backends.map(\.name)), counter: counter, prefixKey: .none)
+        case .prefixAffinity:
+            {
+                key = prefixKey()
+                return route.strategy.order(states.loads(route.backends.map(\.name)), counter: counter, prefixKey: key, affinity: affinity.recall(key), loadFactor: route.loadFactor)
+            }()
         }
         let now = clock.now()
         // Untried backends first, in the strategy's order; then the tried ones again, in the same order.
@@ -142,6 +148,7 @@ extension Router {
                 let name = route.backends[index].name
                 guard !excluded.contains(name), tried.contains(name) == retrying,
                       let state = states.state(name), state.isAvailable(now: now) else { continue }
+                if route.strategy == .prefixAffinity { affinity.remember(key, backend: name) }
                 return (route.backends[index], state)
             }
         }

@@ -58,7 +58,7 @@ extension Router {
     public func firstAttempt(for request: ChatRequest) -> FirstAttempt? {
         guard let route = try? route(for: request.model) else { return nil }
         let counter = requestNumber(on: route)
-        guard let (backend, state) = pick(route, counter: counter, prefixKey: RoutingStrategy.prefixKey(of: request), tried: [], excluded: []),
+        guard let (backend, state) = pick(route, counter: counter, prefixKey: PrefixKey(of: request), tried: [], excluded: []),
               state.begin(now: clock.now()) else { return nil }
         state.countAttempt(route: route.name)
         return FirstAttempt(route: route, backend: backend, request: backend.prepare(request), state: state)

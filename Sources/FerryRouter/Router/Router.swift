@@ -23,6 +23,8 @@ public final class Router: LanguageModel {
     let clock: any RouterClock
     let random: @Sendable () -> Double
     let states: BackendStates
+    /// Where prefix-affinity routes' conversations and shared prefixes went.
+    let affinity = PrefixAffinityMemory()
     let metrics: RouterMetrics
 
     /// - Parameters:
@@ -103,7 +105,7 @@ public final class Router: LanguageModel {
     /// from it.
     public func routedChat(_ request: ChatRequest, after prior: PriorAttempt? = nil) async throws -> RoutedAnswer<ChatResponse> {
         let route = try route(for: request.model)
-        return try await attempt(route, prefixKey: RoutingStrategy.prefixKey(of: request), timeout: route.timeouts.total, after: prior) { backend in
+        return try await attempt(route, prefixKey: PrefixKey(of: request), timeout: route.timeouts.total, after: prior) { backend in
             let answer = backend.named(try await backend.model.chat(backend.prepare(request)), for: request)
             self.states.state(backend.name)?.countTokens(answer.usage)
             return answer
@@ -113,28 +115,28 @@ public final class Router: LanguageModel {
     /// ``streamChat(_:)``, with how it was routed; returned once the first event is in hand (the commit point).
     public func routedStreamChat(_ request: ChatRequest, after prior: PriorAttempt? = nil) async throws -> RoutedAnswer<ChatEventStream> {
         let route = try route(for: request.model)
-        return try await stream(route, prefixKey: RoutingStrategy.prefixKey(of: request), after: prior) { backend in
+        return try await stream(route, prefixKey: PrefixKey(of: request), after: prior) { backend in
             try await backend.model.streamChat(backend.prepare(request))
         }
     }
 
     public func routedComplete(_ request: CompletionRequest) async throws -> RoutedAnswer<CompletionResponse> {
         let route = try route(for: request.model)
-        return try await attempt(route, prefixKey: request.prompt, timeout: route.timeouts.total) { backend in
+        return try await attempt(route, prefixKey: PrefixKey(request.prompt), timeout: route.timeouts.total) { backend in
             try await backend.model.complete(backend.prepare(request))
         }
     }
 
     public func routedStreamComplete(_ request: CompletionRequest) async throws -> RoutedAnswer<ChatEventStream> {
         let route = try route(for: request.model)
-        return try await stream(route, prefixKey: request.prompt) { backend in
+        return try await stream(route, prefixKey: PrefixKey(request.prompt)) { backend in
             try await backend.model.streamComplete(backend.prepare(request))
         }
     }
 
     public func routedEmbed(_ request: EmbeddingRequest) async throws -> RoutedAnswer<EmbeddingResponse> {
         let route = try route(for: request.model)
-        return try await attempt(route, prefixKey: request.inputs.first ?? "", timeout: route.timeouts.total) { backend in
+        return try await attempt(route, prefixKey: PrefixKey(request.inputs.first ?? ""), timeout: route.timeouts.total) { backend in
             var copy = request
             copy.model = backend.modelName ?? request.model
             return try await backend.model.embed(copy)
@@ -143,7 +145,7 @@ public final class Router: LanguageModel {
 
     public func routedRerank(_ request: RerankRequest) async throws -> RoutedAnswer<RerankResponse> {
         let route = try route(for: request.model)
-        return try await attempt(route, prefixKey: request.query, timeout: route.timeouts.total) { backend in
+        return try await attempt(route, prefixKey: PrefixKey(request.query), timeout: route.timeouts.total) { backend in
             var copy = request
             copy.model = backend.modelName ?? request.model
             return try await backend.model.rerank(copy)
@@ -161,7 +163,7 @@ public final class Router: LanguageModel {
     /// backend's.
     public func routedForward(_ request: NativeRequest) async throws -> RoutedAnswer<NativeAnswer> {
         let route = try route(for: request.model)
-        return try await attempt(route, prefixKey: "", timeout: request.stream ? route.timeouts.firstEvent : route.timeouts.total) { backend in
+        return try await attempt(route, prefixKey: .none, timeout: request.stream ? route.timeouts.firstEvent : route.timeouts.total) { backend in
             var copy = request
             copy.model = backend.modelName ?? request.model
             return try await backend.model.forward(copy)

@@ -18,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "common"))
+from processes import start, stop  # noqa: E402
 import time
 
 FERRY = os.environ["FERRY_BIN"]
@@ -42,27 +45,6 @@ if os.environ.get("LOAD_FACTOR"):
     STRATEGIES[-1] = (f"prefix-affinity, bounded load ({os.environ['LOAD_FACTOR']})", "prefix-affinity", os.environ["LOAD_FACTOR"])
 if os.environ.get("ONLY"):
     STRATEGIES = [strategy for strategy in STRATEGIES if os.environ["ONLY"] in strategy[0]]
-URL = re.compile(r"http://[^\s)]+")
-
-
-def start(args):
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        match = URL.search(line or "")
-        if match:
-            threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
-            return process, match.group(0)
-    raise RuntimeError(f"{args} printed no URL")
-
-
-def stop(process):
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def workload():

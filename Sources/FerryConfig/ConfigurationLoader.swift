@@ -157,6 +157,7 @@ public enum ConfigurationLoader {
         )
         configuration.responses = responses
         configuration.keys = try Self.keysConfiguration(values: values, rag: rag)
+        configuration.idleTimeout = try values.duration("http.idle_timeout") ?? .seconds(60)
         note("keys.store", values.string("keys.store").map { _ in configuration.keys.storeDescription })
         return configuration
     }

@@ -84,6 +84,8 @@ public struct FerryConfiguration: Sendable {
     public var maxConnectionsPerHost: Int
     /// How often `dns://` backends are resolved again.
     public var dnsRefreshInterval: Duration
+    /// How long a connection to a backend is kept open unused (`http.idle_timeout`).
+    public var idleTimeout: Duration = .seconds(60)
     /// Documents and retrieval (`rag:`).
     public var rag: RAGSettings
     /// The response cache (`cache:`); nil: off.

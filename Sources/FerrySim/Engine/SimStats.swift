@@ -16,6 +16,10 @@ public final class SimStats: Sendable {
         /// vLLM, serves them beside chat completions).
         public var messagesRequests = 0
         public var responsesRequests = 0
+        /// Inference requests that arrived (those a fault ended included), and those that met at least one
+        /// injected fault (`--fault`).
+        public var inferenceRequests = 0
+        public var faultedRequests = 0
     }
 
     private let state = Mutex(Snapshot())
@@ -25,6 +29,13 @@ public final class SimStats: Sendable {
     public var snapshot: Snapshot { state.withLock { $0 } }
 
     func received() { state.withLock { $0.requests += 1 } }
+
+    func admitted(faulted: Bool) {
+        state.withLock {
+            $0.inferenceRequests += 1
+            if faulted { $0.faultedRequests += 1 }
+        }
+    }
 
     func received(_ api: NativeRequest.API) {
         state.withLock {

@@ -22,6 +22,7 @@ extension SimServer {
     func admitInference(_ context: SimRequestContext) async throws -> SimAdmission {
         let (number, fired) = engine.faults.admitInference()
         var admission = SimAdmission(requestNumber: number)
+        engine.stats.admitted(faulted: fired.contains { if case .slowFirst = $0.kind { number == 1 } else { true } })
         for fault in fired {
             switch fault.kind {
             case .modelNotFound: admission.modelNotFound = true

@@ -35,6 +35,7 @@ struct ConfiguredRouter: ShutsDown {
         var settings = ProviderHTTPClient.Configuration()
         settings.connectTimeout = configuration.connectTimeout
         settings.maxConnectionsPerHost = configuration.maxConnectionsPerHost
+        settings.idleTimeout = configuration.idleTimeout
         let http = ProviderHTTPClient(configuration: settings)
         do {
             let router = try await RouterFactory.makeRouter(configuration, http: http)

@@ -158,6 +158,12 @@ public enum ConfigurationLoader {
         configuration.responses = responses
         configuration.keys = try Self.keysConfiguration(values: values, rag: rag)
         configuration.idleTimeout = try values.duration("http.idle_timeout") ?? .seconds(60)
+        if values.string("server.idle_timeout") == "off" {
+            configuration.clientIdleTimeout = nil
+        } else if let timeout = try values.duration("server.idle_timeout") {
+            configuration.clientIdleTimeout = timeout
+        }
+        configuration.maxConnections = try values.int("server.max_connections", in: 1...1_000_000)
         note("keys.store", values.string("keys.store").map { _ in configuration.keys.storeDescription })
         return configuration
     }

@@ -86,6 +86,10 @@ public struct FerryConfiguration: Sendable {
     public var dnsRefreshInterval: Duration
     /// How long a connection to a backend is kept open unused (`http.idle_timeout`).
     public var idleTimeout: Duration = .seconds(60)
+    /// How long a client connection may send and receive nothing (`server.idle_timeout`); nil: forever.
+    public var clientIdleTimeout: Duration? = .seconds(75)
+    /// Client connections open at once (`server.max_connections`); nil: no bound.
+    public var maxConnections: Int?
     /// Documents and retrieval (`rag:`).
     public var rag: RAGSettings
     /// The response cache (`cache:`); nil: off.

@@ -72,6 +72,17 @@ extension InlineChatHandler {
         }
 
         private(set) var state = State.idle(.none, Held())
+
+        /// Whether nothing is owed on the connection — no answer being written here, none awaited from the routes —
+        /// so that a client silent for the idle timeout has nothing to wait for: an idle keep-alive, or a request
+        /// stalled half-way through its body.
+        var owesNothing: Bool {
+            switch state {
+            case .idle(let routes, _): routes.unanswered == 0
+            case .reading: true
+            case .passing, .serving, .closing, .closed, .modifying: false
+            }
+        }
         /// Larger bodies are handed to the routes, which answer 413 in the client's dialect.
         let maxBodyBytes: Int
 
@@ -297,10 +308,15 @@ extension InlineChatHandler {
         // MARK: The routes' side
 
         /// The routes wrote the end of an answer; a filed token is to be dropped once they answered its request.
+        /// An answer to a request neither path was given is NIO's error handler answering bytes that did not decode
+        /// as a request (400, or 431 for huge headers) before it closes the connection: nothing to count, and nothing
+        /// more is taken on this connection.
         mutating func routesAnswered() -> UInt64? {
             switch state {
+            case .idle(let routes, _) where routes.unanswered == 0:
+                state = .closing
+                return nil
             case .idle(var routes, let held), .passing(var routes, let held):
-                precondition(routes.unanswered > 0, "InlineChatHandler: the routes answered a request they were not passed, in state \(state.name)")
                 routes.unanswered -= 1
                 var dropped: UInt64?
                 if routes.unanswered == 0 { swap(&dropped, &routes.filed) }
@@ -308,7 +324,11 @@ extension InlineChatHandler {
                 return dropped
             case .closing, .closed:
                 return nil
-            case .reading, .serving, .modifying:
+            case .reading, .serving:
+                // The same error handler, on bytes that broke off the request being read or followed the one being
+                // served: the connection closes; the exchange, if any, ends as when a client leaves.
+                return nil
+            case .modifying:
                 preconditionFailure("InlineChatHandler: the routes answered in state \(state.name)")
             }
         }

@@ -41,6 +41,11 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var passedOn = false
     /// A replay is under way (``replay(_:)``).
     private var replaying = false
+    /// `server.idle_timeout`, kept here because Hummingbird's own cannot see the requests served inline (it would
+    /// close a connection whose answer streams from here): when the client last sent something or was last
+    /// answered, and the one timer that checks it.
+    private var lastActivity = NIODeadline.now()
+    private var idleTimer: Scheduled<Void>?
 
     init(service: InlineChatService) {
         self.service = service
@@ -49,16 +54,34 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         wire = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        if let idle = service.idleTimeout { checkIdle(at: .now() + idle, context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         wire = nil
         stopTimer()
+        idleTimer?.cancel()
+        idleTimer = nil
+    }
+
+    /// Closes the connection when the client has been silent for the idle timeout with nothing owed to it
+    /// (``StateMachine/owesNothing``); otherwise looks again when it next could be.
+    private func checkIdle(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            guard let idle = service.idleTimeout, context.channel.isActive else { return }
+            let due = lastActivity + idle
+            if due > .now() || !machine.owesNothing {
+                // Still busy, or active since: once more at the earliest it could be idle.
+                return checkIdle(at: max(due, .now() + idle), context: context)
+            }
+            context.close(promise: nil)
+        }
     }
 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if service.idleTimeout != nil { lastActivity = .now() }
         receive(unwrapInboundIn(data), context: context)
     }
 
@@ -135,6 +158,7 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The exchange in flight answered; `closing`: the connection closes after the answer.
     func exchangeAnswered(closing: Bool, context: ChannelHandlerContext) {
+        if service.idleTimeout != nil { lastActivity = .now() }
         ended(machine.answered(closing: closing), context: context)
     }
 
@@ -260,7 +284,10 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // Only the routes' answers pass here (the exchange writes past this handler, from the wire's context).
-        if case .end = unwrapOutboundIn(data), let filed = machine.routesAnswered() { _ = service.priors.take(filed) }
+        if case .end = unwrapOutboundIn(data) {
+            if service.idleTimeout != nil { lastActivity = .now() }
+            if let filed = machine.routesAnswered() { _ = service.priors.take(filed) }
+        }
         context.write(data, promise: promise)
     }
 }

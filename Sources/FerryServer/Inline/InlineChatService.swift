@@ -15,6 +15,8 @@ final class InlineChatService: Sendable {
     let gateway: Gateway
     /// Larger bodies go to the routes, which answer 413.
     let maxBodyBytes: Int
+    /// `server.idle_timeout`, which the inline handler keeps (Hummingbird's own does not see inline requests).
+    let idleTimeout: TimeAmount?
     let dates = HTTPDateCache()
     private let served: Counter
     private let handedOver: Counter
@@ -35,6 +37,7 @@ final class InlineChatService: Sendable {
     init(gateway: Gateway, maxBodyBytes: Int) {
         self.gateway = gateway
         self.maxBodyBytes = maxBodyBytes
+        idleTimeout = gateway.settings.idleTimeout.map { .nanoseconds($0.nanoseconds) }
         let factory = gateway.metrics
         served = Counter(label: "ferry_inline_requests_total", dimensions: [("outcome", "served")], factory: factory)
         handedOver = Counter(label: "ferry_inline_requests_total", dimensions: [("outcome", "handed_over")], factory: factory)

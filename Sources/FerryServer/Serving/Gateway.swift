@@ -92,15 +92,23 @@ public final class Gateway: Sendable {
     /// found here, logged as an error and counted (`ferry_inline_install_failures_total`), and served by the routes.
     public func makeApplication(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var http1 = HTTP1Channel.Configuration()
+        var inlineInstalled = false
         if settings.inlineChat {
             let inline = InlineChatService(gateway: self, maxBodyBytes: GatewayContext.maxUploadSize)
             http1.additionalChannelHandlers = { [InlineChatInstaller(service: inline)] }
-            if !InlineChatInstaller.check(http1, logger: logger) { http1.additionalChannelHandlers = { [] } }
+            inlineInstalled = InlineChatInstaller.check(http1, logger: logger)
+            if !inlineInstalled { http1.additionalChannelHandlers = { [] } }
         }
+        // The idle timeout is the inline handler's when it is installed (Hummingbird's would close connections
+        // whose answers stream from it), Hummingbird's otherwise.
+        if !inlineInstalled { http1.idleTimeout = settings.idleTimeout.map { .nanoseconds($0.nanoseconds) } }
         return Application(
             router: makeRouter(),
             server: .http1(configuration: http1),
-            configuration: .init(address: .hostname(host, port: port), serverName: "Ferry"),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "Ferry",
+                availableConnectionsDelegate: settings.maxConnections.map { MaximumAvailableConnections($0, logger: logger) }
+            ),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -13,6 +13,12 @@ public struct GatewaySettings: Sendable {
     public var inlineChat: Bool
     /// The key of `/admin/*` (`server.admin_key`); nil: those endpoints answer 403.
     public var adminKey: String?
+    /// A client connection that sends and receives nothing this long is closed (`server.idle_timeout`): idle
+    /// keep-alives, and clients that stop half-way through a request; nil: never.
+    public var idleTimeout: Duration? = .seconds(75)
+    /// Client connections open at once (`server.max_connections`); beyond it new ones wait in the listen backlog
+    /// until one closes (and are refused by the kernel when that is full); nil: no bound.
+    public var maxConnections: Int?
 
     public init(apiKeys: [String] = [], maxConcurrentRequests: Int = 512, queueTimeout: Duration = .seconds(10), corsOrigins: [String] = [], inlineChat: Bool = true, adminKey: String? = nil) {
         self.adminKey = adminKey

@@ -24,6 +24,8 @@ public struct SimConfiguration: Sendable {
     public var mode: SimMode
     /// Whether a repeated prompt prefix is cheaper and reported as cached tokens.
     public var prefixCache: Bool
+    /// Every answer's length in tokens (`--answer-tokens`); nil: 16 to 48, drawn per prompt.
+    public var answerTokens: Int?
     public var faults: [FaultSpec]
     /// Mixed into every generation, so two simulators can answer differently.
     public var seed: UInt64

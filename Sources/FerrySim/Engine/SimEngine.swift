@@ -18,7 +18,7 @@ public final class SimEngine: Sendable {
 
     public init(configuration: SimConfiguration) {
         self.configuration = configuration
-        generator = SimGenerator(seed: configuration.seed)
+        generator = SimGenerator(seed: configuration.seed, answerTokens: configuration.answerTokens)
         scheduler = SimScheduler(slots: configuration.mode == .serial ? 1 : configuration.maxConcurrency)
         prefixCache = configuration.prefixCache ? PrefixCache() : nil
         embedder = SimEmbedder(dimensions: configuration.embeddingDimensions, seed: configuration.seed)

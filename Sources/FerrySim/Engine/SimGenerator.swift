@@ -28,8 +28,13 @@ public struct SimGenerator: Sendable {
     ]
 
     public let seed: UInt64
+    /// Every answer's length when set (a request's max_tokens still cuts it); else 16 to 48 tokens.
+    public let answerTokens: Int?
 
-    public init(seed: UInt64) { self.seed = seed }
+    public init(seed: UInt64, answerTokens: Int? = nil) {
+        self.seed = seed
+        self.answerTokens = answerTokens
+    }
 
     /// The answer to a chat request.
     public func chat(_ request: ChatRequest) -> Output {
@@ -64,7 +69,8 @@ public struct SimGenerator: Sendable {
 
     private func text(hash: UInt64, sampling: SamplingParameters) -> Output {
         var random = SplitMix64(seed: hash)
-        let natural = 16 + Int(random.next() % 33)
+        let drawn = 16 + Int(random.next() % 33)
+        let natural = answerTokens ?? drawn
         let limit = sampling.maxTokens.map { min($0, natural) } ?? natural
         var tokens: [String] = []
         tokens.reserveCapacity(limit)

@@ -57,13 +57,16 @@ struct ServeCommand: AsyncParsableCommand {
         let documents = try await Self.documentService(configuration, router: router)
         let cache = try await CacheSetup.responseCache(configuration)
         let access = try await AccessSetup.accessControl(configuration)
+        var settings = GatewaySettings(
+            apiKeys: configuration.apiKeys, maxConcurrentRequests: configuration.maxConcurrentRequests,
+            queueTimeout: configuration.queueTimeout, corsOrigins: configuration.corsOrigins,
+            inlineChat: configuration.inlineChat, adminKey: configuration.adminKey
+        )
+        settings.idleTimeout = configuration.clientIdleTimeout
+        settings.maxConnections = configuration.maxConnections
         let gateway = Gateway(
             router: router,
-            settings: GatewaySettings(
-                apiKeys: configuration.apiKeys, maxConcurrentRequests: configuration.maxConcurrentRequests,
-                queueTimeout: configuration.queueTimeout, corsOrigins: configuration.corsOrigins,
-                inlineChat: configuration.inlineChat, adminKey: configuration.adminKey
-            ),
+            settings: settings,
             documents: documents,
             cache: cache,
             responses: ResponseStore(store: try await CacheSetup.responseStore(configuration.responses), ttl: configuration.responses.ttl),

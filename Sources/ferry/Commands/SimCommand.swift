@@ -57,6 +57,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault"), help: "A fault to inject, KIND[:ARG][@WHEN]; repeat for several.")
     var faults: [String] = []
 
+    @Option(help: "Every answer's length in tokens (default: 16 to 48, drawn per prompt); a request's max_tokens still cuts it.")
+    var answerTokens: Int?
+
     @Option(help: "Seed mixed into every generation.")
     var seed: UInt64 = 0
 
@@ -96,7 +99,9 @@ struct SimCommand: AsyncParsableCommand {
             faults: try faults.map { try FaultSpec(parsing: $0) }, seed: seed,
             embeddingDimensions: embeddingDimensions, contextLength: contextLength, apiKey: apiKey
         )
-        let server = SimServer(configuration: configuration)
+        var configured = configuration
+        configured.answerTokens = answerTokens
+        let server = SimServer(configuration: configured)
         let host = host
         let app = server.makeApplication(logger: Logger(label: "ferry.sim")) { port in
             let shown = host.contains(":") ? "[\(host)]" : host

@@ -181,26 +181,19 @@ public final class Gateway: Sendable {
             let encoder = dialect.streamEncoder(for: chat, turn: asked.turn)  // made before routing: Ollama's durations start here
             return stream(try await router.routedStreamChat(chat, after: prior), encoder: encoder, contentType: dialect.streamContentType, context: context, completed: completed)
         }
-        switch dialect {
-        case .openAI:
-            let routed = try await router.routedChat(chat, after: prior)
-            await completed?(routed.value, routed.backend)
-            return try json(routed, context: context) { OpenAIChatCompletion($0) }
-        case .anthropic:
-            let routed = try await router.routedChat(chat, after: prior)
-            await completed?(routed.value, routed.backend)
-            return try json(routed, context: context) { AnthropicMessageResponse($0) }
-        case .responses:
-            let routed = try await router.routedChat(chat, after: prior)
-            await completed?(routed.value, routed.backend)
-            let turn = asked.turn ?? ResponsesTurn(model: chat.model)
-            return try json(routed, context: context) { turn.response(completing: $0) }
-        case .ollama:
+        if dialect.assemblesWholeAnswers {
             let (routed, assembler) = try await assembled(router.routedStreamChat(chat, after: prior))
             await completed?(assembler.response(), routed.backend)
             let timings = OllamaTimings(begun: begun, firstToken: assembler.firstTokenAt, load: assembler.loadDuration)
             return try json(routed, context: context) { _ in try OllamaChatResponse(assembler.response(), timings: timings) }
         }
+        let routed = try await router.routedChat(chat, after: prior)
+        await completed?(routed.value, routed.backend)
+        var body = ByteBuffer()
+        try dialect.writeWhole(routed.value, turn: asked.turn, timings: OllamaTimings(begun: begun, firstToken: nil), into: &body)
+        var response = Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
+        Self.addRoutingHeaders(&response.headers, routed, context: context)
+        return response
     }
 
     /// A routed stream read to its end.

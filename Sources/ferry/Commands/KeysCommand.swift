@@ -72,26 +72,18 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 
-    struct Disable: AsyncParsableCommand {
+    struct Disable: KeySwitch {
         static let configuration = CommandConfiguration(abstract: "Stop a key from working (it can be enabled again).")
+        static let disables = true
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The key's name or id.") var key: String
-
-        func run() async throws {
-            try await KeysCommand.change(key, options) { $0.disabled = true }
-            print("Disabled \(key).")
-        }
     }
 
-    struct Enable: AsyncParsableCommand {
+    struct Enable: KeySwitch {
         static let configuration = CommandConfiguration(abstract: "Let a disabled key work again.")
+        static let disables = false
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The key's name or id.") var key: String
-
-        func run() async throws {
-            try await KeysCommand.change(key, options) { $0.disabled = false }
-            print("Enabled \(key).")
-        }
     }
 
     struct Rotate: AsyncParsableCommand {
@@ -125,6 +117,13 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 
+    /// `disable` and `enable`: one key's switch turned.
+    protocol KeySwitch: AsyncParsableCommand {
+        static var disables: Bool { get }
+        var options: ConfigOptions { get }
+        var key: String { get }
+    }
+
     static func store(_ options: ConfigOptions) async throws -> any AccessStore {
         let configuration: FerryConfiguration
         do {
@@ -147,5 +146,12 @@ struct KeysCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+extension KeysCommand.KeySwitch {
+    func run() async throws {
+        try await KeysCommand.change(key, options) { $0.disabled = Self.disables }
+        print("\(Self.disables ? "Disabled" : "Enabled") \(key).")
     }
 }

@@ -158,14 +158,19 @@ public enum ConfigurationLoader {
         configuration.responses = responses
         configuration.keys = try Self.keysConfiguration(values: values, rag: rag)
         configuration.idleTimeout = try values.duration("http.idle_timeout") ?? .seconds(60)
-        if values.string("server.idle_timeout") == "off" {
-            configuration.clientIdleTimeout = nil
-        } else if let timeout = try values.duration("server.idle_timeout") {
-            configuration.clientIdleTimeout = timeout
-        }
-        configuration.maxConnections = try values.int("server.max_connections", in: 1...1_000_000)
+        configuration.clientIdleTimeout = try durationOrOff("server.idle_timeout", values: values, default: configuration.clientIdleTimeout)
+        configuration.clientBodyTimeout = try durationOrOff("server.body_timeout", values: values, default: configuration.clientBodyTimeout)
+        configuration.clientBodyMinRate = try values.int("server.body_min_rate", in: 1...1_000_000_000) ?? configuration.clientBodyMinRate
+        configuration.maxConnections =
+            values.string("server.max_connections") == "off" ? nil : try values.int("server.max_connections", in: 1...1_000_000) ?? configuration.maxConnections
         note("keys.store", values.string("keys.store").map { _ in configuration.keys.storeDescription })
         return configuration
+    }
+
+    /// A duration that may be `off` (nil); `fallback` when the key is not set.
+    private static func durationOrOff(_ key: String, values: ConfigurationValues, default fallback: Duration?) throws(FerryError) -> Duration? {
+        if values.string(key) == "off" { return nil }
+        return try values.duration(key) ?? fallback
     }
 
     static func ragSettings(values: ConfigurationValues, environment: [String: String], routes: [FerryConfiguration.RouteSpec]) throws(FerryError) -> RAGSettings {

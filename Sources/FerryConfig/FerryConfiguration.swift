@@ -88,8 +88,12 @@ public struct FerryConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// How long a client connection may send and receive nothing (`server.idle_timeout`); nil: forever.
     public var clientIdleTimeout: Duration? = .seconds(75)
-    /// Client connections open at once (`server.max_connections`); nil: no bound.
-    public var maxConnections: Int?
+    /// How long a request body may take after its head (`server.body_timeout`), plus a second per
+    /// `clientBodyMinRate` bytes received (`server.body_min_rate`); nil: forever.
+    public var clientBodyTimeout: Duration? = .seconds(30)
+    public var clientBodyMinRate = 1000
+    /// Client connections served at once (`server.max_connections`, `off`); nil: no bound.
+    public var maxConnections: Int? = 10_000
     /// Documents and retrieval (`rag:`).
     public var rag: RAGSettings
     /// The response cache (`cache:`); nil: off.

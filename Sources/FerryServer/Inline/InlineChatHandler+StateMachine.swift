@@ -83,6 +83,15 @@ extension InlineChatHandler {
             case .passing, .serving, .closing, .closed, .modifying: false
             }
         }
+        /// Whether a request's body is still arriving, read here or passed on to the routes (`server.body_timeout`
+        /// applies).
+        var readingBody: Bool {
+            switch state {
+            case .reading, .passing: true
+            case .idle, .serving, .closing, .closed, .modifying: false
+            }
+        }
+
         /// Larger bodies are handed to the routes, which answer 413 in the client's dialect.
         let maxBodyBytes: Int
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import FerryCore
 import FerryProviders
 import FerryRouter
@@ -43,9 +44,12 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var replaying = false
     /// `server.idle_timeout`, kept here because Hummingbird's own cannot see the requests served inline (it would
     /// close a connection whose answer streams from here): when the client last sent something or was last
-    /// answered, and the one timer that checks it.
+    /// answered. A head that trickles in is not seen until it is whole, so the idle timeout bounds it too.
     private var lastActivity = NIODeadline.now()
-    private var idleTimer: Scheduled<Void>?
+    /// `server.body_timeout`: when the body being read must have arrived, moved on by each part of it.
+    private var bodyDeadline = NIODeadline.distantFuture
+    /// The one timer that checks both (``watchClient(at:context:)``).
+    private var clientTimer: Scheduled<Void>?
 
     init(service: InlineChatService) {
         self.service = service
@@ -54,35 +58,56 @@ final class InlineChatHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         wire = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-        if let idle = service.idleTimeout { checkIdle(at: .now() + idle, context: context) }
+        if let first = [service.idleTimeout, service.bodyTimeout].compactMap({ $0 }).min() { watchClient(at: .now() + first, context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         wire = nil
         stopTimer()
-        idleTimer?.cancel()
-        idleTimer = nil
+        clientTimer?.cancel()
+        clientTimer = nil
     }
 
     /// Closes the connection when the client has been silent for the idle timeout with nothing owed to it
-    /// (``StateMachine/owesNothing``); otherwise looks again when it next could be.
-    private func checkIdle(at deadline: NIODeadline, context: ChannelHandlerContext) {
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
-            guard let idle = service.idleTimeout, context.channel.isActive else { return }
-            let due = lastActivity + idle
-            if due > .now() || !machine.owesNothing {
-                // Still busy, or active since: once more at the earliest it could be idle.
-                return checkIdle(at: max(due, .now() + idle), context: context)
+    /// (``StateMachine/owesNothing``), or is reading a body past its deadline (``StateMachine/readingBody``);
+    /// otherwise looks again when either next could be — at least once per body timeout, so that a body begun
+    /// since is checked within it.
+    private func watchClient(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        clientTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            guard context.channel.isActive else { return }
+            let now = NIODeadline.now()
+            if machine.readingBody, now >= bodyDeadline {
+                service.closedSlowBody.increment()
+                return context.close(promise: nil)
             }
-            context.close(promise: nil)
+            var next = NIODeadline.distantFuture
+            if let idle = service.idleTimeout {
+                let due = lastActivity + idle
+                if due <= now, machine.owesNothing {
+                    service.closedIdle.increment()
+                    return context.close(promise: nil)
+                }
+                // Still busy, or active since: once more at the earliest it could be idle.
+                next = max(due, now + idle)
+            }
+            if let body = service.bodyTimeout { next = min(next, machine.readingBody ? bodyDeadline : now + body) }
+            watchClient(at: next, context: context)
         }
     }
 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
         if service.idleTimeout != nil { lastActivity = .now() }
-        receive(unwrapInboundIn(data), context: context)
+        if let body = service.bodyTimeout {
+            switch part {
+            case .head: bodyDeadline = (service.idleTimeout != nil ? lastActivity : .now()) + body
+            case .body(let chunk): bodyDeadline = bodyDeadline + .nanoseconds(Int64(chunk.readableBytes) &* service.bodyNanosecondsPerByte)
+            case .end: break
+            }
+        }
+        receive(part, context: context)
     }
 
     private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {

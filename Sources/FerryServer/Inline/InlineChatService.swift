@@ -17,6 +17,14 @@ final class InlineChatService: Sendable {
     let maxBodyBytes: Int
     /// `server.idle_timeout`, which the inline handler keeps (Hummingbird's own does not see inline requests).
     let idleTimeout: TimeAmount?
+    /// `server.body_timeout` and `server.body_min_rate` (as nanoseconds a byte buys), kept by the inline handler for
+    /// every request on its connection, inline or not.
+    let bodyTimeout: TimeAmount?
+    let bodyNanosecondsPerByte: Int64
+    /// Connections closed by the handler, counted as `ferry_client_connections_closed_total{reason}`: `idle`, or
+    /// `slow_body` (a body short of its deadline).
+    let closedIdle: Counter
+    let closedSlowBody: Counter
     let dates = HTTPDateCache()
     private let served: Counter
     private let handedOver: Counter
@@ -38,7 +46,11 @@ final class InlineChatService: Sendable {
         self.gateway = gateway
         self.maxBodyBytes = maxBodyBytes
         idleTimeout = gateway.settings.idleTimeout.map { .nanoseconds($0.nanoseconds) }
+        bodyTimeout = gateway.settings.bodyTimeout.map { .nanoseconds($0.nanoseconds) }
+        bodyNanosecondsPerByte = 1_000_000_000 / Int64(max(1, gateway.settings.bodyMinRate))
         let factory = gateway.metrics
+        closedIdle = Counter(label: "ferry_client_connections_closed_total", dimensions: [("reason", "idle")], factory: factory)
+        closedSlowBody = Counter(label: "ferry_client_connections_closed_total", dimensions: [("reason", "slow_body")], factory: factory)
         served = Counter(label: "ferry_inline_requests_total", dimensions: [("outcome", "served")], factory: factory)
         handedOver = Counter(label: "ferry_inline_requests_total", dimensions: [("outcome", "handed_over")], factory: factory)
         passedOn = Counter(label: "ferry_inline_requests_total", dimensions: [("outcome", "passed_on")], factory: factory)

@@ -93,11 +93,20 @@ public final class Gateway: Sendable {
     public func makeApplication(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var http1 = HTTP1Channel.Configuration()
         var inlineInstalled = false
+        var inline: InlineChatService?
         if settings.inlineChat {
-            let inline = InlineChatService(gateway: self, maxBodyBytes: GatewayContext.maxUploadSize)
-            http1.additionalChannelHandlers = { [InlineChatInstaller(service: inline)] }
+            let service = InlineChatService(gateway: self, maxBodyBytes: GatewayContext.maxUploadSize)
+            http1.additionalChannelHandlers = { [InlineChatInstaller(service: service)] }
             inlineInstalled = InlineChatInstaller.check(http1, logger: logger)
-            if !inlineInstalled { http1.additionalChannelHandlers = { [] } }
+            if inlineInstalled { inline = service }
+        }
+        // The gate goes first: a refused connection's refusal reads requests before the inline path could.
+        let gate = settings.maxConnections.map { ConnectionGate(limit: $0, metrics: metrics) }
+        http1.additionalChannelHandlers = { [inline] in
+            var installers: [any RemovableChannelHandler] = []
+            if let gate { installers.append(ConnectionGateInstaller(gate: gate)) }
+            if let inline { installers.append(InlineChatInstaller(service: inline)) }
+            return installers
         }
         // The idle timeout is the inline handler's when it is installed (Hummingbird's would close connections
         // whose answers stream from it), Hummingbird's otherwise.
@@ -107,7 +116,7 @@ public final class Gateway: Sendable {
             server: .http1(configuration: http1),
             configuration: .init(
                 address: .hostname(host, port: port), serverName: "Ferry",
-                availableConnectionsDelegate: settings.maxConnections.map { MaximumAvailableConnections($0, logger: logger) }
+                availableConnectionsDelegate: gate.map { MaximumAvailableConnections($0.acceptLimit, logger: logger) }
             ),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger

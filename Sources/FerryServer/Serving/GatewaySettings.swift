@@ -16,9 +16,16 @@ public struct GatewaySettings: Sendable {
     /// A client connection that sends and receives nothing this long is closed (`server.idle_timeout`): idle
     /// keep-alives, and clients that stop half-way through a request; nil: never.
     public var idleTimeout: Duration? = .seconds(75)
-    /// Client connections open at once (`server.max_connections`); beyond it new ones wait in the listen backlog
-    /// until one closes (and are refused by the kernel when that is full); nil: no bound.
-    public var maxConnections: Int?
+    /// A request body must arrive within this of its head (`server.body_timeout`), plus a second for each
+    /// ``bodyMinRate`` bytes received — a client trickling its body (slowloris) is closed, a slow upload that keeps
+    /// its rate is not; nil: no bound. Checked at least this often, so a connection is closed within twice it.
+    public var bodyTimeout: Duration? = .seconds(30)
+    /// Bytes per second a request body is expected to keep to (`server.body_min_rate`).
+    public var bodyMinRate = 1000
+    /// Client connections served at once (`server.max_connections`). Beyond it a new connection's first request
+    /// is answered 429 (Retry-After: 1) in its API's shape and the connection closed; beyond twice it new ones
+    /// wait in the listen backlog until one closes; nil: no bound.
+    public var maxConnections: Int? = 10_000
 
     public init(apiKeys: [String] = [], maxConcurrentRequests: Int = 512, queueTimeout: Duration = .seconds(10), corsOrigins: [String] = [], inlineChat: Bool = true, adminKey: String? = nil) {
         self.adminKey = adminKey

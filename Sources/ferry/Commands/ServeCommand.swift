@@ -63,7 +63,10 @@ struct ServeCommand: AsyncParsableCommand {
             inlineChat: configuration.inlineChat, adminKey: configuration.adminKey
         )
         settings.idleTimeout = configuration.clientIdleTimeout
+        settings.bodyTimeout = configuration.clientBodyTimeout
+        settings.bodyMinRate = configuration.clientBodyMinRate
         settings.maxConnections = configuration.maxConnections
+        FileDescriptorLimit.raise(toServe: configuration.maxConnections, logger: logger)
         let gateway = Gateway(
             router: router,
             settings: settings,

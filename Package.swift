@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "FerryRAG", targets: ["FerryRAG"]),
         .library(name: "FerryCache", targets: ["FerryCache"]),
         .library(name: "FerryAccess", targets: ["FerryAccess"]),
+        .library(name: "FerryFuzzing", targets: ["FerryFuzzing"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
     dependencies: [
@@ -58,6 +59,12 @@ let package = Package(
                 "FerryCore",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        // Properties of the wire code over arbitrary bytes, for the libFuzzer targets (Fuzz/) and the corpus tests.
+        .target(
+            name: "FerryFuzzing",
+            dependencies: ["FerryCore", "FerryWire", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         // LanguageModel implementations over HTTP: OpenAI-compatible, Ollama, Gemini. One shared client, no retries.
@@ -230,6 +237,7 @@ let package = Package(
         ),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: strict),
         .testTarget(name: "FerryAccessTests", dependencies: ["FerryAccess", "FerryCore", .product(name: "MetricsTestKit", package: "swift-metrics")], swiftSettings: strict),
+        .testTarget(name: "FerryFuzzingTests", dependencies: ["FerryFuzzing", "FerryWire"], swiftSettings: strict),
         .testTarget(
             name: "FerryWireTests",
             dependencies: ["FerryCore", "FerryWire", .product(name: "NIOCore", package: "swift-nio")],

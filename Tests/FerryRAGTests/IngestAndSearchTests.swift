@@ -162,10 +162,16 @@ struct IngestAndSearchTests {
     }
 
     private func uploadsAndCollections(_ library: Library) async throws {
-        let summary = try await library.ingest(IngestOptions(collection: "uploads", metadata: ["team": "crew"]), sources: [.upload(name: "notes.md", data: Data("# Notes\n\nThe crew meets at dawn.".utf8))])
+        let odd = "a \"quoted\" key.with $[dots]"
+        let summary = try await library.ingest(IngestOptions(collection: "uploads", metadata: ["team": "crew", odd: "yes"]), sources: [.upload(name: "notes.md", data: Data("# Notes\n\nThe crew meets at dawn.".utf8))])
         #expect(summary.added == ["notes.md"])
         let found = try await Retriever(store: library.store, embedder: library.embedder).search(SearchRequest(query: "crew dawn", collection: "uploads", filters: SearchFilters(metadata: ["team": "crew"])))
         #expect(found.results.first?.chunk.document == "notes.md")
+        // A key of any characters is compared as it is: no JSON path to break.
+        let oddKey = try await Retriever(store: library.store, embedder: library.embedder).search(SearchRequest(query: "crew dawn", collection: "uploads", filters: SearchFilters(metadata: [odd: "yes"])))
+        #expect(oddKey.results.first?.chunk.document == "notes.md")
+        let otherKey = try await Retriever(store: library.store, embedder: library.embedder).search(SearchRequest(query: "crew dawn", collection: "uploads", filters: SearchFilters(metadata: ["a \"quoted": "yes"])))
+        #expect(otherKey.results.isEmpty)
         let none = try await Retriever(store: library.store, embedder: library.embedder).search(SearchRequest(query: "crew dawn", collection: "uploads", filters: SearchFilters(metadata: ["team": "other"])))
         #expect(none.results.isEmpty)
         #expect(try await library.store.deleteCollection("uploads"))

@@ -341,9 +341,10 @@ public final class SQLiteRAGStore: RAGStore {
             condition += " AND d.path GLOB ?"
             arguments += [path]
         }
+        // Keys compared as they are (any characters), not through a JSON path that would have to quote them.
         for (key, value) in filters.metadata.sorted(by: { $0.key < $1.key }) {
-            condition += " AND json_extract(d.metadata, ?) = ?"
-            arguments += ["$.\"\(key.replacingOccurrences(of: "\"", with: ""))\"", value]
+            condition += " AND EXISTS (SELECT 1 FROM json_each(d.metadata) m WHERE m.key = ? AND m.value = ?)"
+            arguments += [key, value]
         }
         return (condition, arguments)
     }

@@ -33,12 +33,13 @@ struct QueryBody: Decodable {
         if let maxTokens, maxTokens < 1 { throw FerryError.invalidRequest("must be at least 1", field: "max_tokens") }
         let collection = collection ?? CollectionInfo.defaultName
         try Gateway.checkCollectionName(collection)
+        try Gateway.checkText(question, field: "question")
         var sampling = SamplingParameters()
         sampling.temperature = temperature
         sampling.maxTokens = maxTokens
         return AnswerRequest(
             question: question, mode: mode, collection: collection, context: .session(sessionID), topK: topK,
-            filters: SearchFilters(path: filters?.path, metadata: filters?.metadata ?? [:]), sampling: sampling
+            filters: try filters.checked(), sampling: sampling
         )
     }
 }

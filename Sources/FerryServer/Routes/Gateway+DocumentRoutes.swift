@@ -88,6 +88,12 @@ extension Gateway {
         return response
     }
 
+    /// Text a document store is asked for: no NUL characters (PostgreSQL cannot hold them, SQLite's C strings end
+    /// at them).
+    static func checkText(_ text: String, field: String) throws {
+        if text.utf8.contains(0) { throw FerryError.invalidRequest("must not contain NUL characters (\\u0000)", field: field) }
+    }
+
     static func checkCollectionName(_ name: String) throws {
         guard !name.isEmpty, name.count <= 128, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw FerryError.invalidRequest("a collection name is letters, digits, - _ and . (at most 128), got \"\(name)\"", field: "collection")
@@ -121,10 +127,24 @@ struct SearchBody: Decodable {
             mode = known
         }
         if let mmr, !(0...1).contains(mmr) { throw FerryError.invalidRequest("must be between 0 and 1", field: "mmr") }
+        try Gateway.checkText(query, field: "query")
         return SearchRequest(
             query: query, collection: collection ?? CollectionInfo.defaultName, topK: topK ?? 5, mode: mode,
-            filters: SearchFilters(path: filters?.path, metadata: filters?.metadata ?? [:]), mmrLambda: mmr
+            filters: try filters.checked(), mmrLambda: mmr
         )
+    }
+}
+
+extension SearchBody.Filters? {
+    /// The filters as the stores take them, checked (``Gateway/checkText(_:field:)``).
+    func checked() throws -> SearchFilters {
+        guard let filters = self else { return SearchFilters() }
+        if let path = filters.path { try Gateway.checkText(path, field: "filters.path") }
+        for (key, value) in filters.metadata ?? [:] {
+            try Gateway.checkText(key, field: "filters.metadata")
+            try Gateway.checkText(value, field: "filters.metadata.\(key)")
+        }
+        return SearchFilters(path: filters.path, metadata: filters.metadata ?? [:])
     }
 }
 

@@ -66,6 +66,7 @@ public final class Gateway: Sendable {
 
     public func makeRouter() -> Hummingbird.Router<GatewayContext> {
         let routes = Hummingbird.Router(context: GatewayContext.self)
+        routes.add(middleware: UnmatchedRequestMiddleware())
         if !settings.corsOrigins.isEmpty {
             let origin: CORSMiddleware<GatewayContext>.AllowOrigin = settings.corsOrigins.contains("*") ? .all : .custom(settings.corsOrigins[0])
             routes.add(middleware: CORSMiddleware(allowOrigin: origin, allowHeaders: [.contentType, .authorization], allowMethods: [.get, .post, .delete, .head, .options]))

@@ -18,11 +18,18 @@ enum GatewayDialect: Sendable {
     case anthropic
     case responses
 
-    /// The dialect of a path: `/api/…` is Ollama's, `/v1/messages…` Anthropic's, `/v1/responses…` the Responses
-    /// API's, the rest OpenAI's.
+    /// The dialect of a path: `/api/…` is Ollama's — except Ferry's own documents API there (``ferryPaths``), which
+    /// speaks OpenAI's errors —, `/v1/messages…` Anthropic's, `/v1/responses…` the Responses API's, the rest OpenAI's.
     init(path: String) {
-        self = path.hasPrefix("/api/") ? .ollama : path.hasPrefix("/v1/messages") ? .anthropic : path.hasPrefix("/v1/responses") ? .responses : .openAI
+        if path.hasPrefix("/api/") {
+            self = Self.ferryPaths.contains { path.hasPrefix($0) } ? .openAI : .ollama
+        } else {
+            self = path.hasPrefix("/v1/messages") ? .anthropic : path.hasPrefix("/v1/responses") ? .responses : .openAI
+        }
     }
+
+    /// Ferry's own endpoints under `/api/`: documents, search, collections, answers and sessions.
+    static let ferryPaths = ["/api/documents", "/api/search", "/api/collections", "/api/query", "/api/sessions"]
 
     /// The dialect of a chat request: `POST /v1/chat/completions`, `POST /api/chat`, `POST /v1/messages` or
     /// `POST /v1/responses`; nil for anything else.

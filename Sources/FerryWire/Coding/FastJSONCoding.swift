@@ -3,7 +3,7 @@ import NIOCore
 /// A wire type with a hand-written JSON reader for the hot path. ``WireJSON`` tries it first; when it misses
 /// (``JSONScanner/Miss``: a shape it does not handle, or malformed input) the type's `Decodable` conformance reads
 /// the bytes instead and reports any error — so both paths always agree on what they accept.
-protocol FastJSONDecodable {
+package protocol FastJSONDecodable {
     static func read(_ json: inout JSONScanner) throws -> Self
 }
 
@@ -27,5 +27,15 @@ extension ByteBuffer {
         var wrote = true
         writeWithByteWriter(estimatedSize: value.estimatedJSONSize) { out in wrote = value.writeJSON(into: &out) }
         return wrote
+    }
+}
+
+extension WireJSON {
+    /// What the hand-written writer of `value`'s type writes, when it has one and does not decline; for the fuzz
+    /// targets (`FerryFuzzing`), which compare it with Codable.
+    package static func writtenByHand(_ value: some Encodable) -> ByteBuffer? {
+        guard let fast = value as? any FastJSONEncodable else { return nil }
+        var buffer = ByteBuffer()
+        return buffer.writeFastJSON(fast) ? buffer : nil
     }
 }

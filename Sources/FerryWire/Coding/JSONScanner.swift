@@ -17,20 +17,25 @@ import Foundation
 ///     return id
 /// }
 /// ```
-struct JSONScanner {
+package struct JSONScanner {
     /// The input is not of the shape the caller handles; fall back to the general decoder.
-    struct Miss: Error {}
+    package struct Miss: Error {}
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// The keys of the objects open now, each as its depth, length and start packed in one word, those of the
+    /// innermost object last: a key given twice in one object is a miss — Foundation reads the first of the two,
+    /// a reader assigning as it goes would keep the last. More than fit here is a miss too.
+    private var keys = InlineArray<64, UInt64>(repeating: 0)
+    private var keyCount = 0
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// Runs `body` over `data`; nil when it missed or left anything but whitespace unread.
-    static func read<Bytes: Collection, Result>(_ data: Bytes, _ body: (inout JSONScanner) throws -> Result) -> Result? where Bytes.Element == UInt8 {
+    package static func read<Bytes: Collection, Result>(_ data: Bytes, _ body: (inout JSONScanner) throws -> Result) -> Result? where Bytes.Element == UInt8 {
         let attempt: Result?? = data.withContiguousStorageIfAvailable { buffer in
             var scanner = JSONScanner(bytes: buffer)
             guard let result = try? body(&scanner) else { return nil }
@@ -42,7 +47,7 @@ struct JSONScanner {
     }
 
     /// Whether a key (as ``nextKey(_:)`` returns it) is `name`.
-    static func matches(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+    package static func matches(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
         guard key.count == name.utf8CodeUnitCount else { return false }
         guard let base = key.baseAddress else { return true }
         return memcmp(base, name.utf8Start, key.count) == 0
@@ -50,18 +55,19 @@ struct JSONScanner {
 
     // MARK: Structure
 
-    mutating func beginObject() throws {
+    package mutating func beginObject() throws {
         try expect(UInt8(ascii: "{"))
         try enter()
     }
 
     /// The next member's key (its raw bytes, valid while the input is), positioned at its value; nil at `}`.
     /// `first` starts true for each object.
-    mutating func nextKey(_ first: inout Bool) throws -> UnsafeBufferPointer<UInt8>? {
+    package mutating func nextKey(_ first: inout Bool) throws -> UnsafeBufferPointer<UInt8>? {
         skipWhitespace()
         guard index < bytes.count else { throw Miss() }
         if bytes[index] == UInt8(ascii: "}") {
             index += 1
+            while keyCount > 0, keys[keyCount - 1] >> 56 == UInt64(depth) { keyCount -= 1 }
             depth -= 1
             return nil
         }
@@ -73,18 +79,34 @@ struct JSONScanner {
         guard bytes[stop] == UInt8(ascii: "\"") else { throw Miss() }
         let key = UnsafeBufferPointer(rebasing: bytes[start..<stop])
         if !ascii, String(validating: key, as: UTF8.self) == nil { throw Miss() }
+        try remember(key: start, length: stop - start)
         index = stop + 1
         try expect(UInt8(ascii: ":"))
         return key
     }
 
-    mutating func beginArray() throws {
+    /// Notes a key of the innermost object; a miss when that object has it already.
+    private mutating func remember(key start: Int, length: Int) throws {
+        guard keyCount < keys.count, length < 1 << 24, start < 1 << 32, let base = bytes.baseAddress else { throw Miss() }
+        let level = UInt64(depth)
+        var other = keyCount - 1
+        while other >= 0 {
+            let entry = keys[other]
+            if entry >> 56 != level { break }
+            if Int((entry >> 32) & 0xFF_FFFF) == length, memcmp(base + start, base + Int(entry & 0xFFFF_FFFF), length) == 0 { throw Miss() }
+            other -= 1
+        }
+        keys[keyCount] = level << 56 | UInt64(length) << 32 | UInt64(start)
+        keyCount += 1
+    }
+
+    package mutating func beginArray() throws {
         try expect(UInt8(ascii: "["))
         try enter()
     }
 
     /// Whether another element follows (positioned at it); false at `]`. `first` starts true for each array.
-    mutating func nextElement(_ first: inout Bool) throws -> Bool {
+    package mutating func nextElement(_ first: inout Bool) throws -> Bool {
         skipWhitespace()
         guard index < bytes.count else { throw Miss() }
         if bytes[index] == UInt8(ascii: "]") {
@@ -98,7 +120,7 @@ struct JSONScanner {
     }
 
     /// An array, each element read by `element`.
-    mutating func array<Element>(of element: (inout JSONScanner) throws -> Element) throws -> [Element] {
+    package mutating func array<Element>(of element: (inout JSONScanner) throws -> Element) throws -> [Element] {
         var elements: [Element] = []
         var first = true
         try beginArray()
@@ -107,13 +129,13 @@ struct JSONScanner {
     }
 
     /// Whether a string is next (for a value that may be a string or something else).
-    mutating func stringIsNext() -> Bool {
+    package mutating func stringIsNext() -> Bool {
         skipWhitespace()
         return index < bytes.count && bytes[index] == UInt8(ascii: "\"")
     }
 
     /// Consumes a `null` if one is next.
-    mutating func skipNull() -> Bool {
+    package mutating func skipNull() -> Bool {
         skipWhitespace()
         guard bytes.count - index >= 4, bytes[index] == UInt8(ascii: "n") else { return false }
         guard bytes[index + 1] == UInt8(ascii: "u"), bytes[index + 2] == UInt8(ascii: "l"), bytes[index + 3] == UInt8(ascii: "l") else { return false }
@@ -123,7 +145,7 @@ struct JSONScanner {
 
     // MARK: Values
 
-    mutating func string() throws -> String {
+    package mutating func string() throws -> String {
         guard let (range, ascii) = try unescapedString() else { return try escapedString() }
         let raw = UnsafeBufferPointer(rebasing: bytes[range])
         // ASCII is valid UTF-8 as it is; only other text needs checking.
@@ -140,7 +162,7 @@ struct JSONScanner {
     }
 
     /// Reads a string and says whether it is `value`, written without escapes (an escaped string is a miss).
-    mutating func string(is value: StaticString) throws -> Bool {
+    package mutating func string(is value: StaticString) throws -> Bool {
         guard let (range, _) = try unescapedString() else { throw Miss() }
         return Self.matches(UnsafeBufferPointer(rebasing: bytes[range]), value)
     }
@@ -198,11 +220,11 @@ struct JSONScanner {
         throw Miss()
     }
 
-    mutating func optionalString() throws -> String? {
+    package mutating func optionalString() throws -> String? {
         skipNull() ? nil : try string()
     }
 
-    mutating func int() throws -> Int {
+    package mutating func int() throws -> Int {
         skipWhitespace()
         var negative = false
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
@@ -223,24 +245,24 @@ struct JSONScanner {
         return negative ? -value : value
     }
 
-    mutating func optionalInt() throws -> Int? {
+    package mutating func optionalInt() throws -> Int? {
         skipNull() ? nil : try int()
     }
 
-    mutating func double() throws -> Double {
+    package mutating func double() throws -> Double {
         skipWhitespace()
         let start = index
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw Miss() }
-        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+        guard index < bytes.count else { throw Miss() }
+        try skipNumber()
         guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite else { throw Miss() }
         return value
     }
 
-    mutating func optionalDouble() throws -> Double? {
+    package mutating func optionalDouble() throws -> Double? {
         skipNull() ? nil : try double()
     }
 
-    mutating func bool() throws -> Bool {
+    package mutating func bool() throws -> Bool {
         skipWhitespace()
         guard index < bytes.count else { throw Miss() }
         if bytes[index] == UInt8(ascii: "t") {
@@ -251,12 +273,12 @@ struct JSONScanner {
         return false
     }
 
-    mutating func optionalBool() throws -> Bool? {
+    package mutating func optionalBool() throws -> Bool? {
         skipNull() ? nil : try bool()
     }
 
     /// Skips one value of any kind.
-    mutating func skipValue() throws {
+    package mutating func skipValue() throws {
         skipWhitespace()
         guard index < bytes.count else { throw Miss() }
         switch bytes[index] {
@@ -309,8 +331,18 @@ struct JSONScanner {
         return index - 1 - start
     }
 
-    /// Skips a number of JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    /// Skips a number of JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` that a Double
+    /// holds (Foundation refuses `1e999`): one with an exponent or hundreds of digits is parsed to see.
     private mutating func skipNumber() throws {
+        let start = index
+        try skipNumberGrammar()
+        let length = index - start
+        if length > 300 || bytes[start..<index].contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) {
+            guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite else { throw Miss() }
+        }
+    }
+
+    private mutating func skipNumberGrammar() throws {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Miss() }
         if bytes[index] == UInt8(ascii: "0") { index += 1 } else { skipDigits() }
@@ -377,13 +409,6 @@ struct JSONScanner {
         guard bytes.count - index >= count else { throw Miss() }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw Miss() }
         index += count
-    }
-
-    private static func isNumberByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"): true
-        default: false
-        }
     }
 
     /// A string with escapes, from its opening quote (already consumed).

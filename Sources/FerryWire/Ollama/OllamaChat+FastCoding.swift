@@ -11,7 +11,7 @@ extension OllamaChatRequest {
 /// An Ollama chat request of text messages and options read by hand, and a text answer written by hand — the
 /// Ollama front's hot path; images, tools, formats and tool calls go through Codable.
 extension OllamaChatRequest: FastJSONDecodable {
-    static func read(_ json: inout JSONScanner) throws -> OllamaChatRequest {
+    package static func read(_ json: inout JSONScanner) throws -> OllamaChatRequest {
         var model: String?
         var messages: [OllamaMessage]?
         var request = OllamaChatRequest(model: "", messages: [])
@@ -40,7 +40,7 @@ extension OllamaChatRequest: FastJSONDecodable {
 }
 
 extension OllamaOptions {
-    static func read(_ json: inout JSONScanner) throws -> OllamaOptions {
+    package static func read(_ json: inout JSONScanner) throws -> OllamaOptions {
         var options = OllamaOptions()
         var first = true
         try json.beginObject()
@@ -73,7 +73,7 @@ extension OllamaOptions {
 }
 
 extension OllamaMessage {
-    static func read(_ json: inout JSONScanner) throws -> OllamaMessage {
+    package static func read(_ json: inout JSONScanner) throws -> OllamaMessage {
         var role: String?
         var message = OllamaMessage(role: "", content: "")
         var first = true

@@ -2,7 +2,7 @@ import NIOCore
 
 /// A whole chat completion of text messages read and written by hand; one with tool calls goes through Codable.
 extension OpenAIChatCompletion: FastJSONDecodable, FastJSONEncodable {
-    static func read(_ json: inout JSONScanner) throws -> OpenAIChatCompletion {
+    package static func read(_ json: inout JSONScanner) throws -> OpenAIChatCompletion {
         var id: String?
         var object: String?
         var created: Int?
@@ -82,7 +82,7 @@ extension OpenAIChatCompletion: FastJSONDecodable, FastJSONEncodable {
 }
 
 extension OpenAIChatCompletion.Choice {
-    static func read(_ json: inout JSONScanner) throws -> Self {
+    package static func read(_ json: inout JSONScanner) throws -> Self {
         var index = 0
         var message: OpenAIMessage?
         var finishReason: String?

@@ -5,7 +5,7 @@ import NIOCore
 extension OpenAIChatCompletionChunk: FastJSONDecodable, FastJSONEncodable {
     init() {}
 
-    static func read(_ json: inout JSONScanner) throws -> OpenAIChatCompletionChunk {
+    package static func read(_ json: inout JSONScanner) throws -> OpenAIChatCompletionChunk {
         var chunk = OpenAIChatCompletionChunk()
         var first = true
         try json.beginObject()
@@ -60,7 +60,7 @@ extension OpenAIChatCompletionChunk: FastJSONDecodable, FastJSONEncodable {
 }
 
 extension OpenAIChatCompletionChunk.Choice {
-    static func read(_ json: inout JSONScanner) throws -> Self {
+    package static func read(_ json: inout JSONScanner) throws -> Self {
         var choice = Self(delta: .init())
         var first = true
         try json.beginObject()
@@ -92,7 +92,7 @@ extension OpenAIChatCompletionChunk.Choice {
 }
 
 extension OpenAIChatCompletionChunk.Delta {
-    static func read(_ json: inout JSONScanner) throws -> Self {
+    package static func read(_ json: inout JSONScanner) throws -> Self {
         var delta = Self()
         var first = true
         try json.beginObject()

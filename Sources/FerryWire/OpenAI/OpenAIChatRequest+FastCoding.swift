@@ -20,7 +20,7 @@ extension OpenAIChatRequest {
 /// A chat request of text messages and sampling parameters read and written by hand — what nearly every proxied
 /// request is; one with tools, a tool choice, a response format or content parts goes through Codable.
 extension OpenAIChatRequest: FastJSONDecodable, FastJSONEncodable {
-    static func read(_ json: inout JSONScanner) throws -> OpenAIChatRequest {
+    package static func read(_ json: inout JSONScanner) throws -> OpenAIChatRequest {
         var model: String?
         var messages: [OpenAIMessage]?
         var request = OpenAIChatRequest(model: "", messages: [])

@@ -3,7 +3,7 @@ import NIOCore
 /// A text message (string or null content, no tool calls) read and written by hand; content parts and tool calls
 /// go through Codable.
 extension OpenAIMessage: FastJSONDecodable, FastJSONEncodable {
-    static func read(_ json: inout JSONScanner) throws -> OpenAIMessage {
+    package static func read(_ json: inout JSONScanner) throws -> OpenAIMessage {
         var role: String?
         var message = OpenAIMessage(role: "", content: nil)
         var first = true

@@ -2,7 +2,7 @@ import FerryCore
 import NIOCore
 
 extension OpenAIUsage: FastJSONDecodable, FastJSONEncodable {
-    static func read(_ json: inout JSONScanner) throws -> OpenAIUsage {
+    package static func read(_ json: inout JSONScanner) throws -> OpenAIUsage {
         var prompt: Int?
         var completion: Int?
         var total: Int?

@@ -16,7 +16,7 @@ extension ResponsesRequest {
 /// stream, `previous_response_id` — read by hand; one with tools, a tool choice, a text format, reasoning, metadata
 /// or other items goes through Codable.
 extension ResponsesRequest: FastJSONDecodable {
-    static func read(_ json: inout JSONScanner) throws -> ResponsesRequest {
+    package static func read(_ json: inout JSONScanner) throws -> ResponsesRequest {
         var model: String?
         var request = ResponsesRequest(model: "", input: nil)
         var first = true

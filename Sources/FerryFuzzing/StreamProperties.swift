@@ -1,0 +1,33 @@
+import FerryCore
+import FerryWire
+import NIOCore
+
+/// The chat stream parser of each backend dialect: the same events, and the same error, however the bytes are cut.
+enum StreamProperties {
+    static func streams(_ input: [UInt8]) -> FuzzViolation? {
+        guard input.count >= 2 else { return nil }
+        let cut = Chunking(Array(input.dropFirst()))
+        switch input[0] % 5 {
+        case 0: return agree("OpenAI", cut) { OpenAIStreamParser(kind: .chat) }
+        case 1: return agree("Ollama", cut) { OllamaStreamParser(kind: .chat) }
+        case 2: return agree("Gemini SSE", cut) { GeminiStreamParser(model: "m", framing: .sse, created: 0) }
+        case 3: return agree("Gemini array", cut) { GeminiStreamParser(model: "m", framing: .jsonArray, created: 0) }
+        default: return agree("Anthropic", cut) { AnthropicStreamParser(model: "m", created: 0) }
+        }
+    }
+
+    private static func agree<Parser: ChatStreamParser>(_ name: String, _ cut: Chunking, _ make: () -> Parser) -> FuzzViolation? {
+        let whole = Outcome<ChatEvent>.of { events in
+            var parser = make()
+            try parser.feed(ByteBuffer(bytes: cut.data)) { events.append($0) }
+            try parser.finish { events.append($0) }
+        }
+        let chunked = Outcome<ChatEvent>.of { events in
+            var parser = make()
+            for chunk in cut.chunks { try parser.feed(ByteBuffer(bytes: chunk)) { events.append($0) } }
+            try parser.finish { events.append($0) }
+        }
+        guard whole != chunked else { return nil }
+        return FuzzViolation(target: .streams, message: "\(name): whole \(whole) but in chunks \(chunked)")
+    }
+}

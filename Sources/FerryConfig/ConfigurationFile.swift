@@ -63,6 +63,20 @@ struct ConfigurationFile: Sendable {
         lines[key].map { "\(path) line \($0)" } ?? path
     }
 
+    /// The values as text, to tell what changed between two readings of the file; a secret (a key ending in
+    /// `key`) only as a digest valid in this process, never as itself.
+    var comparableValues: [String: String] {
+        Dictionary(uniqueKeysWithValues: values.map { key, content in
+            let text: String
+            switch content {
+            case .string(let value): text = value
+            case .stringArray(let list): text = list.joined(separator: "\u{1F}")
+            default: text = "\(content)"
+            }
+            return (key, key.hasSuffix("key") || key.hasSuffix("keys") ? "secret \(text.hashValue)" : text)
+        })
+    }
+
     /// The values as a swift-configuration provider.
     var provider: InMemoryProvider {
         InMemoryProvider(name: path, values: Dictionary(uniqueKeysWithValues: values.map { key, content in

@@ -158,6 +158,8 @@ public enum ConfigurationLoader {
         configuration.responses = responses
         configuration.keys = try Self.keysConfiguration(values: values, rag: rag)
         configuration.idleTimeout = try values.duration("http.idle_timeout") ?? .seconds(60)
+        configuration.fileValues = file?.comparableValues ?? [:]
+        configuration.reloadInterval = try values.duration("server.reload_interval") ?? configuration.reloadInterval
         configuration.clientIdleTimeout = try durationOrOff("server.idle_timeout", values: values, default: configuration.clientIdleTimeout)
         configuration.clientBodyTimeout = try durationOrOff("server.body_timeout", values: values, default: configuration.clientBodyTimeout)
         configuration.clientBodyMinRate = try values.int("server.body_min_rate", in: 1...1_000_000_000) ?? configuration.clientBodyMinRate

@@ -17,7 +17,7 @@ public struct FerryConfiguration: Sendable {
         case vllm, llamacpp, openai, openrouter, tgi, generic, ollama, gemini, anthropic
     }
 
-    public struct Backend: Sendable {
+    public struct Backend: Sendable, Equatable {
         public var name: String
         public var provider: ProviderKind
         /// Base URLs: none (the provider's public default, for cloud providers), one, or several replicas; a
@@ -48,7 +48,7 @@ public struct FerryConfiguration: Sendable {
         }
     }
 
-    public struct RouteSpec: Sendable {
+    public struct RouteSpec: Sendable, Equatable {
         public var name: String
         public var aliases: [String]
         public var backends: [String]
@@ -65,6 +65,12 @@ public struct FerryConfiguration: Sendable {
 
     public var backends: [Backend]
     public var routes: [RouteSpec]
+    /// The configuration file's values as written (dotted keys; empty without a file): what a reload compares
+    /// (``ConfigurationChange``).
+    public var fileValues: [String: String] = [:]
+    /// How often `ferry serve` looks at the configuration file for changes (`server.reload_interval`; SIGHUP looks
+    /// at once).
+    public var reloadInterval: Duration = .seconds(5)
     public var host: String
     public var port: Int
     /// Accepted API keys for the gateway (empty: none asked for). Never logged or shown.

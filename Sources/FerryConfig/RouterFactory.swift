@@ -19,10 +19,38 @@ public enum RouterFactory {
         for backend in configuration.backends {
             members[backend.name] = try await replicas(of: backend, http: http)
         }
-        let routes = configuration.routes.map { spec in
+        return Router(routes: routes(configuration.routes, members: members), breaker: configuration.circuitBreaker, clock: clock)
+    }
+
+    /// Applies a reload to a running router (``ConfigurationChange``): backends to build are built (their
+    /// providers on the same HTTP client), kept ones keep the members the router has now (discovered replicas
+    /// included), and the routes are replaced at once — requests in flight finish on the routes they started with.
+    public static func apply(_ change: ConfigurationChange, to router: Router, http: ProviderHTTPClient) async throws(FerryError) {
+        var members: [String: [RouteBackend]] = [:]
+        let running = router.routes.flatMap(\.backends)
+        for backend in change.kept {
+            var seen: Set<String> = []
+            let current = running.filter { ($0.group ?? $0.name) == backend.name && seen.insert($0.name).inserted }
+            // A backend no route used until now has no members running: built like a new one — unless Ferry
+            // launches it (its process would have no supervisor until a restart).
+            if current.isEmpty, backend.launch != nil {
+                throw FerryError(
+                    code: .configuration, message: "The configuration was not reloaded: launched backend \(backend.name) is used by a route for the first time",
+                    hint: "restart ferry serve so that its process starts; the running configuration stays until then"
+                )
+            }
+            members[backend.name] = current.isEmpty ? try await replicas(of: backend, http: http) : current
+        }
+        for backend in change.built {
+            members[backend.name] = try await replicas(of: backend, http: http)
+        }
+        router.replaceRoutes(routes(change.routes, members: members))
+    }
+
+    private static func routes(_ specs: [FerryConfiguration.RouteSpec], members: [String: [RouteBackend]]) -> [Route] {
+        specs.map { spec in
             Route(name: spec.name, aliases: spec.aliases, backends: spec.backends.flatMap { members[$0] ?? [] }, strategy: spec.strategy, retry: spec.retry, timeouts: spec.timeouts, loadFactor: spec.loadFactor)
         }
-        return Router(routes: routes, breaker: configuration.circuitBreaker, clock: clock)
     }
 
     /// The service that re-resolves the `dns://` backends at the configured interval (nil when there are none).

@@ -31,7 +31,7 @@ struct ConfigurationTests {
         #expect(configuration.port == 8080 && configuration.circuitBreaker.threshold == 3)
         #expect(configuration.maxConnectionsPerHost == 1024)
         #expect(configuration.clientIdleTimeout == .seconds(75) && configuration.clientBodyTimeout == .seconds(30) && configuration.clientBodyMinRate == 1000)
-        #expect(configuration.maxConnections == 10_000)
+        #expect(configuration.maxConnections == 10_000 && configuration.reloadInterval == .seconds(5))
     }
 
     @Test("rag.answer and a RAG route are read from the file; a bad mode, an unknown route or collection are refused")

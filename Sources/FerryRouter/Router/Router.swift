@@ -65,6 +65,13 @@ public final class Router: LanguageModel {
         }
     }
 
+    /// Replaces the whole route table (a configuration reload). Requests in flight keep the route they started
+    /// with; backends whose names stay keep their circuit and statistics; new ones start closed.
+    public func replaceRoutes(_ routes: [Route]) {
+        states.ensure(routes.flatMap { $0.backends.map(\.name) })
+        table.withLock { $0 = routes }
+    }
+
     /// The route serving `model` (by name or alias; the only route when the request says `auto` or nothing).
     public func route(for model: String) throws -> Route {
         let routes = self.routes

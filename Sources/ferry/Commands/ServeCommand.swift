@@ -104,6 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = RouterFactory.managedProcesses(of: router)
         services += [AccessService(access: access), app, HealthProber(router: router, interval: configuration.healthInterval, warmUp: configuration.warmUp, logger: Logger(label: "ferry.health"))]
         if let discovery = RouterFactory.replicaDiscovery(configuration, router: router, http: http) { services.append(discovery) }
+        services.append(ConfigurationReloader(path: options.config, overrides: overrides, running: configuration, router: router, http: http))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Streams in flight may finish for a while after SIGTERM.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)

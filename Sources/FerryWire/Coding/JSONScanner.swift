@@ -254,6 +254,11 @@ package struct JSONScanner {
         let start = index
         guard index < bytes.count else { throw Miss() }
         try skipNumber()
+        // Foundation's decoder refuses an unsigned zero with a bare exponent (`0e3`, though JSON allows it): so
+        // does this reader, so that both paths take the same documents.
+        if index - start > 2, bytes[start] == UInt8(ascii: "0"), bytes[start + 1] | 0x20 == UInt8(ascii: "e"), bytes[start + 2] != UInt8(ascii: "+"), bytes[start + 2] != UInt8(ascii: "-") {
+            throw Miss()
+        }
         guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite else { throw Miss() }
         return value
     }

@@ -325,9 +325,16 @@ package struct JSONScanner {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                 index += 1
             case UInt8(ascii: "u"):
-                guard index + 4 < bytes.count else { throw Miss() }
-                for offset in 1...4 where !Self.isHexDigit(bytes[index + offset]) { throw Miss() }
-                index += 5
+                // A surrogate escape must come as a pair, as Foundation reads it.
+                index += 1
+                let unit = try hex4()
+                if (0xD800..<0xDC00).contains(unit) {
+                    guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw Miss() }
+                    index += 2
+                    guard (0xDC00..<0xE000).contains(try hex4()) else { throw Miss() }
+                } else if (0xDC00..<0xE000).contains(unit) {
+                    throw Miss()
+                }
             default:
                 throw Miss()
             }
@@ -370,10 +377,6 @@ package struct JSONScanner {
 
     private static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
     }
 
     // MARK: Helpers

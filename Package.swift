@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "FerryCache", targets: ["FerryCache"]),
         .library(name: "FerryAccess", targets: ["FerryAccess"]),
         .library(name: "FerryFuzzing", targets: ["FerryFuzzing"]),
+        .library(name: "FerryAgent", targets: ["FerryAgent"]),
         .executable(name: "ferry", targets: ["ferry"]),
     ],
     dependencies: [
@@ -61,6 +62,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Agents: a tool loop over any LanguageModel, tools as Swift closures.
+        .target(name: "FerryAgent", dependencies: ["FerryCore"], swiftSettings: strict),
         // Properties of the wire code over arbitrary bytes, for the libFuzzer targets (Fuzz/) and the corpus tests.
         .target(
             name: "FerryFuzzing",
@@ -239,6 +242,7 @@ let package = Package(
         ),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: strict),
         .testTarget(name: "FerryAccessTests", dependencies: ["FerryAccess", "FerryCore", .product(name: "MetricsTestKit", package: "swift-metrics")], swiftSettings: strict),
+        .testTarget(name: "FerryAgentTests", dependencies: ["FerryAgent", "FerryCore", "FerryProviders", "FerrySim"], swiftSettings: strict),
         .testTarget(name: "FerryFuzzingTests", dependencies: ["FerryFuzzing", "FerryWire"], swiftSettings: strict),
         .testTarget(
             name: "FerryWireTests",

@@ -59,6 +59,12 @@ public enum ConfigurationLoader {
                 }
                 backend.passthrough.insert(known)
             }
+            if let mode = values.string("\(key).tools") {
+                guard let known = FerryConfiguration.ToolCalling(rawValue: mode.lowercased()) else {
+                    throw values.invalid("\(key).tools", mode, accepted: "native (the backend's own tool calling), prompted (tools in the prompt, for models whose template has none)")
+                }
+                backend.toolCalling = known
+            }
             backend.defaults.temperature = try values.double("\(key).temperature", in: 0...2)
             backend.defaults.maxTokens = try values.int("\(key).max_tokens", in: 1...1_000_000)
             for url in urls { try checkURL(url, key: "\(key).url", values: values, allowDNS: true) }
@@ -66,7 +72,7 @@ public enum ConfigurationLoader {
             if backend.launch != nil, !urls.isEmpty {
                 throw FerryError(code: .configuration, message: "Backend `\(name)` has both `url` and `launch` (\(file?.place(of: "\(key).url") ?? "file"))", hint: "remove `url`: Ferry runs the server of a launched backend and chooses its port (set launch.port for a fixed one)")
             }
-            for field in ["provider", "url", "model", "api_key", "temperature", "max_tokens"] { note("\(key).\(field)", values.string("\(key).\(field)")) }
+            for field in ["provider", "url", "model", "api_key", "temperature", "max_tokens", "tools"] { note("\(key).\(field)", values.string("\(key).\(field)")) }
             note("\(key).passthrough", values.strings("\(key).passthrough")?.joined(separator: ", ") ?? values.string("\(key).passthrough"))
             backends.append(backend)
         }

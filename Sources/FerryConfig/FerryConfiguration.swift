@@ -36,6 +36,9 @@ public struct FerryConfiguration: Sendable {
         /// APIs this backend serves itself, whose requests Ferry passes through untranslated (`passthrough:
         /// [messages, responses]`; off by default).
         public var passthrough: Set<NativeRequest.API> = []
+        /// How the backend is given tools (`tools: native | prompted`); nil: natively, except Ferry's embedded
+        /// engine, whose model's template has none (``usesPromptedTools``).
+        public var toolCalling: ToolCalling?
 
         public init(name: String, provider: ProviderKind, urls: [String], model: String? = nil, apiKey: String? = nil, defaults: SamplingParameters = SamplingParameters(), launch: LaunchSpec? = nil) {
             self.launch = launch
@@ -46,6 +49,12 @@ public struct FerryConfiguration: Sendable {
             self.apiKey = apiKey
             self.defaults = defaults
         }
+    }
+
+    /// How a backend is given tools: in its API (`native`), or in the prompt, its answers read back into calls
+    /// (`prompted`: ``FerryProviders/PromptedToolModel``) for models whose chat template has no tools.
+    public enum ToolCalling: String, Sendable, Hashable, CaseIterable {
+        case native, prompted
     }
 
     public struct RouteSpec: Sendable, Equatable {

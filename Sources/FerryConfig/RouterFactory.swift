@@ -63,6 +63,16 @@ public enum RouterFactory {
     /// A backend's replicas as route members: one per URL, every address of a `dns://` name. A backend with
     /// one plain URL keeps its name; replicas are named `backend@host:port`.
     static func replicas(of backend: FerryConfiguration.Backend, http: ProviderHTTPClient) async throws(FerryError) -> [RouteBackend] {
+        try await members(of: backend, http: http).map { member in
+            guard backend.usesPromptedTools else { return member }
+            var prompted = member
+            prompted.model = PromptedToolModel(wrapping: member.model, constrained: backend.constrainsPromptedTools)
+            return prompted
+        }
+    }
+
+    /// ``replicas(of:http:)`` before tools are dealt with.
+    private static func members(of backend: FerryConfiguration.Backend, http: ProviderHTTPClient) async throws(FerryError) -> [RouteBackend] {
         if let launch = backend.launch {
             return [RouteBackend(name: backend.name, model: managed(backend, launch: launch, http: http), modelName: backend.model, defaults: backend.defaults, passthrough: backend.passthrough)]
         }
@@ -99,7 +109,9 @@ public enum RouterFactory {
     /// service group; other commands run them for as long as they need the router).
     public static func managedProcesses(of router: Router) -> [ManagedProcess] {
         var seen: Set<String> = []
-        return router.routes.flatMap(\.backends).compactMap { ($0.model as? ManagedLanguageModel)?.process }.filter { seen.insert($0.name).inserted }
+        return router.routes.flatMap(\.backends).compactMap { backend in
+            backend.model.unwrapped as? ManagedLanguageModel
+        }.map(\.process).filter { seen.insert($0.name).inserted }
     }
 
     /// A launched backend: its process, probed through the provider's own health check, and the provider on the

@@ -1,13 +1,15 @@
 """The first ten minutes, as a newcomer meets them on a fresh machine: nothing configured and an empty engine cache.
 `ferry serve` installs the embedded engine and answers; `ferry doctor` then says the backend is usable (exit 0);
-`ferry models` shows it healthy; a request the engine refuses is answered at once with its reason, not after three
-attempts; and `ferry serve`'s log is Ferry's own lines, not the engine's per-request chatter. The install reaches
+`ferry models` shows it healthy; a request with tools gets a structured tool call from the engine (tools prompted:
+its model's template has none), whole and streamed, and the tool's result an answer; and `ferry serve`'s log is Ferry's own lines, not the engine's per-request chatter. The install reaches
 PyPI; everything else stays on loopback."""
+import json
 import os
 import subprocess
 import time
 
 import httpx
+import openai
 import pytest
 
 from conftest import FERRY_BIN, RunningProcess
@@ -51,17 +53,30 @@ def test_models_shows_the_engine_healthy(newcomer):
     assert "healthy" in result.stdout and "smollm2" in result.stdout
 
 
-def test_a_request_the_engine_refuses_is_answered_at_once(newcomer):
+def test_tools_on_the_engine_come_back_as_structured_calls(newcomer):
+    """The engine's model has no tools in its template: Ferry puts them in the prompt (held to the action schema by
+    llama.cpp's grammar) and reads the answer back into a real tool call; the result sent back gets an answer."""
     serve, _ = newcomer
-    tool = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}
-    started = time.monotonic()
-    answer = httpx.post(serve.url + "/v1/chat/completions", timeout=60,
-                        json={"model": "default", "messages": [{"role": "user", "content": "Weather in Oslo?"}], "tools": [tool]})
-    elapsed = time.monotonic() - started
-    assert answer.status_code == 400, answer.text
-    message = answer.json()["error"]["message"]
-    assert "--jinja" in message and "attempts" not in message, message
-    assert elapsed < 5, f"answered after {elapsed:.1f} s"
+    client = openai.OpenAI(base_url=serve.url + "/v1", api_key="unused", timeout=300, max_retries=0)
+    tool = {"type": "function", "function": {"name": "get_weather", "description": "The weather in a city now",
+                                             "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+    question = [{"role": "user", "content": "What is the weather in Oslo?"}]
+    first = client.chat.completions.create(model="default", messages=question, tools=[tool], tool_choice="required", max_tokens=60, temperature=0)
+    calls = first.choices[0].message.tool_calls
+    assert first.choices[0].finish_reason == "tool_calls" and calls and calls[0].function.name == "get_weather", first
+    arguments = json.loads(calls[0].function.arguments)
+    assert isinstance(arguments, dict), calls[0].function.arguments
+    # Streamed, the same call arrives as tool-call deltas.
+    deltas = [chunk.choices[0].delta.tool_calls for chunk in client.chat.completions.create(
+        model="default", messages=question, tools=[tool], tool_choice="required", max_tokens=60, temperature=0, stream=True)
+        if chunk.choices and chunk.choices[0].delta.tool_calls]
+    assert deltas and deltas[0][0].function.name == "get_weather"
+    # The result goes back; the answer is text.
+    followed = question + [first.choices[0].message.model_dump(exclude_none=True),
+                           {"role": "tool", "tool_call_id": calls[0].id, "content": json.dumps({"city": "Oslo", "temperature_c": 4, "sky": "snow"})}]
+    answer = client.chat.completions.create(model="default", messages=followed, tools=[tool], tool_choice="none", max_tokens=40, temperature=0)
+    assert answer.choices[0].message.content and not answer.choices[0].message.tool_calls
+    print(f"engine tool call: {calls[0].function.name}({calls[0].function.arguments}); answer: {answer.choices[0].message.content!r}")
 
 
 def test_serve_logs_ferrys_own_lines_not_the_engines_chatter(newcomer):

@@ -34,7 +34,7 @@ extension Router {
                     return RouterStatus.Backend(
                         name: backend.name, circuit: state?.circuit ?? "closed", inFlight: state?.inFlight ?? 0,
                         ttftMilliseconds: state?.ttft.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 },
-                        process: (backend.model as? any ServerProcessReporting)?.serverProcess
+                        process: (backend.model.unwrapped as? any ServerProcessReporting)?.serverProcess
                     )
                 }
             )

@@ -6,8 +6,10 @@ import Foundation
 /// - text: words drawn from a fixed vocabulary (a few multi-byte ones included) by a generator seeded with the
 ///   request; the natural length is 16 to 48 tokens, cut by `max_tokens` (finish `length`) or before the first
 ///   stop sequence (finish `stop`);
-/// - tool calls: when tools are offered (and `tool_choice` is not `none`) and the last user message names one of
-///   them — or `tool_choice` requires one — the answer is a call to it, with arguments that satisfy its schema.
+/// - tool calls: when tools are offered (and `tool_choice` is not `none`) and the last user message names some of
+///   them — or `tool_choice` requires one — the answer is a call to each, with arguments that satisfy its schema;
+///   asked in Ferry's prompted form (tools in the system prompt, none in the request), the same calls as a JSON
+///   action in the text.
 public struct SimGenerator: Sendable {
     /// What to emit, before timing is applied.
     public struct Output: Sendable {
@@ -47,11 +49,20 @@ public struct SimGenerator: Sendable {
             for call in message.toolCalls { hash.combine(call.name + call.arguments) }
         }
         if let seed = request.sampling.seed { hash.combine(UInt64(bitPattern: Int64(seed))) }
-        if let tool = toolToCall(request) {
-            let arguments = Self.arguments(for: tool.parameters).jsonText
-            let id = "call_" + String(hash.value & 0xFFFF_FFFF_FFFF, radix: 36)
-            let call = ToolCall(id: id, name: tool.name, arguments: arguments)
-            return Output(tokens: [], toolCalls: [call], finishReason: .toolCalls, completionTokens: max(1, SimTokenizer.tokens(arguments).count + 2))
+        if let action = Self.promptedAction(request) {
+            // Pieces of eight characters, so that a stream of it has several deltas.
+            let pieces = stride(from: 0, to: action.count, by: 8).map { start in
+                String(action.dropFirst(start).prefix(8))
+            }
+            return Output(tokens: pieces, toolCalls: [], finishReason: .stop, completionTokens: pieces.count)
+        }
+        let tools = toolsToCall(request)
+        if !tools.isEmpty {
+            let calls = tools.enumerated().map { index, tool in
+                ToolCall(id: "call_" + String((hash.value &+ UInt64(index)) & 0xFFFF_FFFF_FFFF, radix: 36), name: tool.name, arguments: Self.arguments(for: tool.parameters).jsonText)
+            }
+            let tokens = calls.reduce(0) { $0 + SimTokenizer.tokens($1.arguments).count + 2 }
+            return Output(tokens: [], toolCalls: calls, finishReason: .toolCalls, completionTokens: max(1, tokens))
         }
         return text(hash: hash.value, sampling: request.sampling)
     }
@@ -96,23 +107,49 @@ public struct SimGenerator: Sendable {
         return Output(tokens: tokens, toolCalls: [], finishReason: reason, completionTokens: tokens.count)
     }
 
-    private func toolToCall(_ request: ChatRequest) -> ToolDefinition? {
-        guard !request.tools.isEmpty else { return nil }
+    /// A model asked to call tools in its text — Ferry's prompted form: no `tools`, the tools listed in the system
+    /// prompt as `- name: …` with an `arguments schema:` line, and the action format shown —, answering a fresh
+    /// question that names some of them: the JSON action calling each, with arguments that satisfy its schema.
+    static func promptedAction(_ request: ChatRequest) -> String? {
+        guard request.tools.isEmpty, let system = request.messages.first, system.role == .system,
+              system.text.contains(#"{"tool_calls": [{"name": "TOOL_NAME""#),
+              let last = request.messages.last, last.role == .user, !last.text.hasPrefix("Result of ")
+        else { return nil }
+        var listed: [(name: String, schema: JSONValue)] = []
+        let lines = system.text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() where line.hasPrefix("- ") {
+            let name = line.dropFirst(2).prefix { $0 != ":" && $0 != " " }
+            let schemaLine = index + 1 < lines.count ? lines[index + 1].trimmingCharacters(in: .whitespaces) : ""
+            let schema = schemaLine.hasPrefix("arguments schema: ") ? (try? JSONValue(parsing: String(schemaLine.dropFirst(18)))) ?? .object([:]) : .object([:])
+            listed.append((String(name), schema))
+        }
+        let question = last.text.lowercased()
+        let named = listed.filter { question.contains($0.name.lowercased()) }
+        guard !named.isEmpty else { return nil }
+        let calls: [JSONValue] = named.map { .object(["name": .string($0.name), "arguments": arguments(for: $0.schema)]) }
+        return JSONValue.object(["tool_calls": .array(calls)]).jsonText
+    }
+
+    /// The tools to call: each one the question names, in the order they are offered (several at once, as models
+    /// that call tools in parallel do), or the one `tool_choice` requires.
+    private func toolsToCall(_ request: ChatRequest) -> [ToolDefinition] {
+        guard !request.tools.isEmpty else { return [] }
         switch request.toolChoice {
-        case .none?: return nil
-        case .function(let name)?: return request.tools.first { $0.name == name }
+        case .none?: return []
+        case .function(let name)?: return request.tools.filter { $0.name == name }.prefix(1).map { $0 }
         case .required?:
-            return mentionedTool(request) ?? request.tools.first
+            let named = mentionedTools(request)
+            return named.isEmpty ? [request.tools[0]] : named
         case .auto?, nil:
-            return mentionedTool(request)
+            return mentionedTools(request)
         }
     }
 
-    private func mentionedTool(_ request: ChatRequest) -> ToolDefinition? {
-        // Only a fresh question triggers a call: after a tool result the model answers in text.
-        guard let last = request.messages.last, last.role == .user else { return nil }
+    private func mentionedTools(_ request: ChatRequest) -> [ToolDefinition] {
+        // Only a fresh question triggers calls: after a tool result the model answers in text.
+        guard let last = request.messages.last, last.role == .user else { return [] }
         let text = last.text.lowercased()
-        return request.tools.first { text.contains($0.name.lowercased()) }
+        return request.tools.filter { text.contains($0.name.lowercased()) }
     }
 
     /// A value that satisfies `schema`: every property filled (enum → first value, string → a sample, number →

@@ -49,6 +49,7 @@ let package = Package(
         .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -63,7 +64,16 @@ let package = Package(
             swiftSettings: strict
         ),
         // Agents: a tool loop over any LanguageModel, tools as Swift closures.
-        .target(name: "FerryAgent", dependencies: ["FerryCore"], swiftSettings: strict),
+        .target(
+            name: "FerryAgent",
+            dependencies: [
+                "FerryCore",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
         // Properties of the wire code over arbitrary bytes, for the libFuzzer targets (Fuzz/) and the corpus tests.
         .target(
             name: "FerryFuzzing",
@@ -159,7 +169,7 @@ let package = Package(
         .target(
             name: "FerryConfig",
             dependencies: [
-                "FerryCache", "FerryCore", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryWire",
+                "FerryAgent", "FerryCache", "FerryCore", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryWire",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -226,7 +236,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryAccess", "FerryBench", "FerryCache", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryServer", "FerrySim",
+                "FerryAccess", "FerryAgent", "FerryBench", "FerryCache", "FerryConfig", "FerryCore", "FerryDoctor", "FerryLaunch", "FerryProviders", "FerryRAG", "FerryRouter", "FerryServer", "FerrySim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -289,7 +299,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FerryConfigTests",
-            dependencies: ["FerryCache", "FerryConfig", "FerryLaunch", "FerryRAG", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FerryAgent", "FerryCache", "FerryConfig", "FerryLaunch", "FerryRAG", "FerryProviders", "FerryRouter", "FerrySim", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Files")],
             swiftSettings: strict
         ),

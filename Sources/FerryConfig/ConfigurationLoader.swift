@@ -1,4 +1,5 @@
 import FerryCache
+import FerryAgent
 import FerryCore
 import FerryLaunch
 import FerryRAG
@@ -163,6 +164,7 @@ public enum ConfigurationLoader {
         )
         configuration.responses = responses
         configuration.keys = try Self.keysConfiguration(values: values, rag: rag)
+        configuration.mcpServers = try Self.mcpServers(file: file, values: values)
         configuration.idleTimeout = try values.duration("http.idle_timeout") ?? .seconds(60)
         configuration.fileValues = file?.comparableValues ?? [:]
         configuration.reloadInterval = try values.duration("server.reload_interval") ?? configuration.reloadInterval
@@ -173,6 +175,28 @@ public enum ConfigurationLoader {
             values.string("server.max_connections") == "off" ? nil : try values.int("server.max_connections", in: 1...1_000_000) ?? configuration.maxConnections
         note("keys.store", values.string("keys.store").map { _ in configuration.keys.storeDescription })
         return configuration
+    }
+
+    /// `mcp.servers`, in the shape other MCP hosts use: `command`, `args`, `env`, or `url`, `headers`.
+    static func mcpServers(file: ConfigurationFile?, values: ConfigurationValues) throws(FerryError) -> [MCPServerSpec] {
+        guard let file else { return [] }
+        return try file.names(under: "mcp.servers").map { name throws(FerryError) in
+            let key = "mcp.servers.\(name)"
+            func map(_ under: String) -> [String: String] {
+                Dictionary(uniqueKeysWithValues: file.names(under: "\(key).\(under)").compactMap { entry in values.string("\(key).\(under).\(entry)").map { (entry, $0) } })
+            }
+            if let command = values.string("\(key).command") {
+                return MCPServerSpec(name: name, transport: .command(command, arguments: values.list("\(key).args"), environment: map("env")))
+            }
+            if let url = values.string("\(key).url") {
+                try checkURL(url, key: "\(key).url", values: values, allowDNS: false)
+                return MCPServerSpec(name: name, transport: .url(url, headers: map("headers")))
+            }
+            throw FerryError(
+                code: .configuration, message: "The MCP server `\(name)` has neither `command` nor `url` (\(file.place(of: key)))",
+                hint: "give `command` (with `args` and `env`) for a server on stdio, or `url` (with `headers`) for Streamable HTTP"
+            )
+        }
     }
 
     /// A duration that may be `off` (nil); `fallback` when the key is not set.

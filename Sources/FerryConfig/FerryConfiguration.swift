@@ -1,3 +1,4 @@
+import FerryAgent
 import FerryCache
 import FerryCore
 import FerryLaunch
@@ -74,6 +75,8 @@ public struct FerryConfiguration: Sendable {
 
     public var backends: [Backend]
     public var routes: [RouteSpec]
+    /// MCP servers whose tools agents use (`mcp.servers`).
+    public var mcpServers: [MCPServerSpec] = []
     /// The configuration file's values as written (dotted keys; empty without a file): what a reload compares
     /// (``ConfigurationChange``).
     public var fileValues: [String: String] = [:]

@@ -145,7 +145,7 @@ struct AgentTests {
         let asked = text.asked.withLock { $0 }
         #expect(asked.count == 3 && asked.allSatisfy { $0.tools.isEmpty })
         #expect(asked[1].messages.last?.text.hasPrefix("Your last reply could not be read as a tool call") == true)
-        #expect(asked[2].messages.last?.text.hasPrefix("Result of `add`") == true && asked[2].messages.last?.text.hasSuffix("\n5") == true)
+        #expect(asked[2].messages.last?.text.hasPrefix("Result of `add` (call ") == true && asked[2].messages.last?.text.contains("):\n5\n") == true)
     }
 }
 

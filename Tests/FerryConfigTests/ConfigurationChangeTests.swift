@@ -1,3 +1,4 @@
+import FerryAgent
 import FerryConfig
 import FerryCore
 import FerryProviders
@@ -82,5 +83,53 @@ struct ConfigurationChangeTests {
         } throws: { error in
             "\(error)".contains("backend l is launched by Ferry")
         }
+    }
+}
+
+@Suite("Configuration: tools and MCP servers")
+struct ToolsConfigurationTests {
+    @Test("tools: prompted, the engine prompted by default, mcp.servers in both shapes, and a server with neither")
+    func toolsAndServers() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-tools-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            backends:
+              plain: {provider: vllm, url: "http://127.0.0.1:1/v1", model: m, tools: prompted}
+              native: {provider: vllm, url: "http://127.0.0.1:2/v1", model: m}
+              local: {launch: {preset: engine}}
+            routes:
+              default: {backends: [plain, native, local]}
+            mcp:
+              servers:
+                time: {command: uvx, args: [mcp-server-time, --local-timezone, UTC], env: {TZ: UTC}}
+                docs: {url: "http://127.0.0.1:9000/mcp", headers: {Authorization: Bearer x}}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
+        let backends = Dictionary(uniqueKeysWithValues: configuration.backends.map { ($0.name, $0) })
+        #expect(backends["plain"]?.usesPromptedTools == true && backends["plain"]?.constrainsPromptedTools == false)
+        #expect(backends["native"]?.usesPromptedTools == false)
+        #expect(backends["local"]?.usesPromptedTools == true && backends["local"]?.constrainsPromptedTools == true)
+        let servers = Dictionary(uniqueKeysWithValues: configuration.mcpServers.map { ($0.name, $0.transport) })
+        #expect(servers["time"] == .command("uvx", arguments: ["mcp-server-time", "--local-timezone", "UTC"], environment: ["TZ": "UTC"]))
+        #expect(servers["docs"] == .url("http://127.0.0.1:9000/mcp", headers: ["Authorization": "Bearer x"]))
+
+        try "backends:\n  a: {provider: vllm, url: \"http://127.0.0.1:1/v1\", tools: sometimes}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        await #expect { try await ConfigurationLoader.load(file: path, environment: [:]) } throws: { error in
+            "\(error)".contains("backends.a.tools") && "\(error)".contains("prompted")
+        }
+        try "mcp:\n  servers:\n    broken: {args: [x]}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        await #expect { try await ConfigurationLoader.load(file: path, environment: [:]) } throws: { error in
+            "\(error)".contains("`broken` has neither `command` nor `url`")
+        }
+    }
+
+    @Test("--mcp command lines: quotes keep parts whole, the name comes from the script or program, URLs are HTTP servers")
+    func commandLines() {
+        #expect(MCPServerSpec.commandLine("python3 '/tmp/my tools.py' --flag")?.transport == .command("python3", arguments: ["/tmp/my tools.py", "--flag"]))
+        #expect(MCPServerSpec.commandLine("python3 /srv/weather.py")?.name == "weather")
+        #expect(MCPServerSpec.commandLine("uvx mcp-server-time")?.name == "mcp-server-time")
+        #expect(MCPServerSpec.commandLine("/opt/bin/weather-mcp --port 1")?.name == "weather-mcp")
+        #expect(MCPServerSpec.commandLine("http://127.0.0.1:9/mcp")?.transport == .url("http://127.0.0.1:9/mcp"))
+        #expect(MCPServerSpec.commandLine("   ") == nil)
     }
 }

@@ -19,13 +19,20 @@ public struct Agent: Sendable {
     public let tools: [any Tool]
     public let limits: AgentLimits
     public let sampling: SamplingParameters
+    /// The first turn's `tool_choice` (later turns leave the choice to the model): `.required` makes a model that
+    /// would rather answer from memory — a small one — start with a tool.
+    public let firstToolChoice: ToolChoice?
 
-    public init(model: any LanguageModel, modelName: String, tools: [any Tool], limits: AgentLimits = AgentLimits(), sampling: SamplingParameters = SamplingParameters()) {
+    public init(
+        model: any LanguageModel, modelName: String, tools: [any Tool], limits: AgentLimits = AgentLimits(), sampling: SamplingParameters = SamplingParameters(),
+        firstToolChoice: ToolChoice? = nil
+    ) {
         self.model = model
         self.modelName = modelName
         self.tools = tools
         self.limits = limits
         self.sampling = sampling
+        self.firstToolChoice = firstToolChoice
     }
 
     /// The run's events, ending with ``AgentEvent/answer(_:)``; the stream throws when the run fails.

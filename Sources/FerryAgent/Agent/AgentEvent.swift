@@ -10,6 +10,8 @@ public enum AgentEvent: Sendable, Hashable {
     case toolCall(ToolCall)
     /// A call's result as the model will see it: cut to the limit, or the error as text when it failed.
     case toolResult(ToolResult)
+    /// What the model's turn cost, when the backend says.
+    case usage(Usage)
     /// The final answer.
     case answer(String)
 }

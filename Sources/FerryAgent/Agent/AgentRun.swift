@@ -44,9 +44,11 @@ final class AgentRun: Sendable {
                     messages.append(.user("Your last reply could not be read as a tool call: \(reason). Reply again: only the JSON action, or a plain answer."))
                 }
                 emit(.asking(step: step, messages: messages))
-                let request = ChatRequest(model: agent.modelName, messages: messages, tools: definitions, sampling: agent.sampling)
+                let choice = step == 1 && !definitions.isEmpty ? agent.firstToolChoice : nil
+                let request = ChatRequest(model: agent.modelName, messages: messages, tools: definitions, toolChoice: choice, sampling: agent.sampling)
                 do {
                     let answer = try await agent.model.chat(request)
+                    if let usage = answer.usage { emit(.usage(usage)) }
                     if !answer.message.toolCalls.isEmpty, !answer.text.isEmpty { emit(.thinking(answer.text)) }
                     action = machine.answered(answer.message)
                     if case .callTools = action { messages.append(answer.message) }

@@ -35,7 +35,7 @@ public struct PromptedToolFormat: Sendable {
                 messages.append(.assistant(Self.actionText(message.toolCalls)))
             case .tool:
                 let name = message.name.map { "`\($0)`" } ?? "the tool"
-                messages.append(.user("Result of \(name) (call \(message.toolCallID ?? "?")):\n\(message.text)"))
+                messages.append(.user("Result of \(name) (call \(message.toolCallID ?? "?")):\n\(message.text)\n\nIf the results so far answer the question, give the answer now."))
             case .system:
                 messages.append(.user(message.text))
             default:
@@ -49,7 +49,8 @@ public struct PromptedToolFormat: Sendable {
 
     /// The instructions: the tools with their argument schemas, and the format of an action and of an answer.
     public func systemPrompt(tools: [ToolDefinition], choice: ToolChoice?) -> String {
-        var text = "You can call tools. To call one or more tools, reply with only this JSON, nothing before or after it:\n"
+        var text = "You can call tools. Whenever a tool can give or check the answer, call it instead of working the answer out yourself. "
+        text += "To call one or more tools, reply with only this JSON, nothing before or after it:\n"
         text += #"{"tool_calls": [{"name": "TOOL_NAME", "arguments": {…}}]}"# + "\n"
         text += "The arguments follow the tool's schema. You will get each tool's result, then you may call tools again or answer.\n"
         if constrained {
@@ -79,22 +80,39 @@ public struct PromptedToolFormat: Sendable {
         return JSONValue.object(["tool_calls": .array(list)]).jsonText
     }
 
-    /// The schema of a reply: tool calls (each naming a tool) or an answer — only calls when `choice` requires one,
-    /// only to that tool when it names one.
+    /// An object schema with its properties and no others (unless it says otherwise): a small model otherwise
+    /// copies the schema's own words (`title`, `type`) into the arguments.
+    static func closed(_ schema: JSONValue) -> JSONValue {
+        guard case .object(var members) = schema, members["properties"] != nil, members["additionalProperties"] == nil else { return schema }
+        members["additionalProperties"] = false
+        return .object(members)
+    }
+
+    /// The schema of a reply: tool calls, each naming a tool with arguments that follow that tool's own schema, or an
+    /// answer — only calls when `choice` requires one, only to that tool when it names one; four calls a turn at
+    /// most. No other keys: a small model held to this cannot wander off the format (or repeat a call to the end of
+    /// its token budget).
     static func schema(tools: [ToolDefinition], choice: ToolChoice?) -> JSONValue {
-        var names = tools.map(\.name)
-        if case .function(let name)? = choice { names = [name] }
-        let call: JSONValue = [
-            "type": "object",
-            "properties": ["name": .object(["type": "string", "enum": .array(names.map { .string($0) })]), "arguments": ["type": "object"]],
-            "required": ["name", "arguments"],
+        var offered = tools
+        if case .function(let name)? = choice { offered = tools.filter { $0.name == name } }
+        let perTool: [JSONValue] = offered.map { tool in
+            [
+                "type": "object",
+                "properties": ["name": .object(["type": "string", "enum": [.string(tool.name)]]), "arguments": closed(tool.parameters)],
+                "required": ["name", "arguments"],
+                "additionalProperties": false,
+            ]
+        }
+        let call: JSONValue = perTool.count == 1 ? perTool[0] : ["anyOf": .array(perTool)]
+        let calls: JSONValue = [
+            "type": "object", "properties": ["tool_calls": ["type": "array", "items": call, "minItems": 1, "maxItems": 4]], "required": ["tool_calls"],
+            "additionalProperties": false,
         ]
-        let calls: JSONValue = ["type": "object", "properties": ["tool_calls": ["type": "array", "items": call, "minItems": 1]], "required": ["tool_calls"]]
         switch choice {
         case .required?, .function?:
             return calls
         default:
-            return ["oneOf": [calls, ["type": "object", "properties": ["answer": ["type": "string"]], "required": ["answer"]]]]
+            return ["oneOf": [calls, ["type": "object", "properties": ["answer": ["type": "string"]], "required": ["answer"], "additionalProperties": false]]]
         }
     }
 }

@@ -40,7 +40,13 @@ public struct PromptedToolParser: Sendable {
         var problem: String?
         for candidate in candidates {
             guard let value = Self.readLoosely(candidate) else {
-                if Self.mentionsAction(candidate) { problem = problem ?? "the action is not valid JSON: \(Self.clip(candidate))" }
+                // A reply cut short (the token limit) keeps the calls it wrote whole.
+                let whole = Self.wholeCalls(inCutAction: candidate)
+                if !whole.isEmpty, case .calls(let found) = read(.array(whole)) {
+                    calls += found
+                } else if Self.mentionsAction(candidate) {
+                    problem = problem ?? "the action is not valid JSON: \(Self.clip(candidate))"
+                }
                 continue
             }
             switch read(value) {
@@ -279,6 +285,16 @@ public struct PromptedToolParser: Sendable {
         flushWord()
         // Trailing commas before a closing bracket.
         return output.replacingOccurrences(of: #",\s*([}\]])"#, with: "$1", options: .regularExpression)
+    }
+
+    /// The complete objects inside an action's `tool_calls` list when the action itself was cut before its end.
+    private static func wholeCalls(inCutAction text: String) -> [JSONValue] {
+        guard let key = text.range(of: "tool_calls"), let open = text[key.upperBound...].firstIndex(of: "[") else { return [] }
+        let inner = String(text[text.index(after: open)...])
+        return jsonCandidates(in: inner).compactMap { candidate in
+            guard let value = readLoosely(candidate), case .object = value else { return nil }
+            return value
+        }
     }
 
     // MARK: Small helpers

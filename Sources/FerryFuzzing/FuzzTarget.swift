@@ -18,7 +18,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// `JSONScanner`: a value it skips whole, Foundation reads; a string it reads, Foundation reads the same.
     case jsonScanner = "json-scanner"
     /// The hand-written readers and writers of the hot path against their Codable twins: a document a reader
-    /// takes, Codable reads to an equal value; what a writer writes, Codable reads back to the value written.
+    /// takes, Codable reads to an equal value; what a writer writes, Codable reads back to the value written; a
+    /// chunk's plain-text scan and an answer's summary take only what Codable reads, and read it the same.
     case readers
     /// The chat stream parsers of every backend dialect (OpenAI, Ollama, Gemini SSE and array, Anthropic): the
     /// same events and the same error however the bytes are cut.

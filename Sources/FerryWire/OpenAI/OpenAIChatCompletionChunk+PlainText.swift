@@ -6,7 +6,7 @@ extension OpenAIChatCompletionChunk {
     /// nil for any other chunk, which the full reader handles.
     ///
     /// It makes nothing — no strings, no arrays — so the chunks that make up nearly all of a stream cost a scan.
-    static func plainText(in data: [UInt8]) -> Range<Int>? {
+    package static func plainText(in data: [UInt8]) -> Range<Int>? {
         JSONScanner.read(data) { json -> Range<Int> in
             var text: Range<Int>?
             var first = true

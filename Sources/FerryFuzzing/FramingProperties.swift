@@ -3,17 +3,19 @@ import Foundation
 
 /// The stream framings: SSE, NDJSON and the streamed JSON array.
 enum FramingProperties {
+    /// What `decode` makes of the data fed whole and fed in the input's chunks.
+    static func wholeAndCut<Output: Equatable>(
+        _ cut: Chunking, _ decode: (_ chunks: [ArraySlice<UInt8>], _ outputs: inout [Output]) throws -> Void
+    ) -> (whole: Outcome<Output>, chunked: Outcome<Output>) {
+        (Outcome.of { try decode([cut.data], &$0) }, Outcome.of { try decode(cut.chunks, &$0) })
+    }
+
     static func sse(_ input: [UInt8]) -> FuzzViolation? {
         let cut = Chunking(input)
         for limit in [64, 8 << 20] {
-            let whole = Outcome<ServerSentEvent>.of { events in
+            let (whole, chunked) = wholeAndCut(cut) { (chunks, events: inout [ServerSentEvent]) in
                 var decoder = SSEDecoder(maxEventBytes: limit)
-                try decoder.feed(cut.data) { events.append($0) }
-                try decoder.finish { events.append($0) }
-            }
-            let chunked = Outcome<ServerSentEvent>.of { events in
-                var decoder = SSEDecoder(maxEventBytes: limit)
-                for chunk in cut.chunks { try decoder.feed(chunk) { events.append($0) } }
+                for chunk in chunks { try decoder.feed(chunk) { events.append($0) } }
                 try decoder.finish { events.append($0) }
             }
             if whole != chunked { return FuzzViolation(target: .sse, message: "whole \(whole) but in chunks \(chunked) (limit \(limit))") }
@@ -28,14 +30,9 @@ enum FramingProperties {
     static func ndjson(_ input: [UInt8]) -> FuzzViolation? {
         let cut = Chunking(input)
         for limit in [64, 8 << 20] {
-            let whole = Outcome<[UInt8]>.of { lines in
+            let (whole, chunked) = wholeAndCut(cut) { (chunks, lines: inout [[UInt8]]) in
                 var decoder = NDJSONDecoder(maxLineBytes: limit)
-                try decoder.feed(cut.data) { lines.append($0) }
-                try decoder.finish { lines.append($0) }
-            }
-            let chunked = Outcome<[UInt8]>.of { lines in
-                var decoder = NDJSONDecoder(maxLineBytes: limit)
-                for chunk in cut.chunks { try decoder.feed(chunk) { lines.append($0) } }
+                for chunk in chunks { try decoder.feed(chunk) { lines.append($0) } }
                 try decoder.finish { lines.append($0) }
             }
             if whole != chunked { return FuzzViolation(target: .ndjson, message: "whole \(whole) but in chunks \(chunked) (limit \(limit))") }
@@ -54,14 +51,9 @@ enum FramingProperties {
     static func jsonArray(_ input: [UInt8]) -> FuzzViolation? {
         let cut = Chunking(input)
         for limit in [64, 8 << 20] {
-            let whole = Outcome<[UInt8]>.of { elements in
+            let (whole, chunked) = wholeAndCut(cut) { (chunks, elements: inout [[UInt8]]) in
                 var decoder = JSONArrayStreamDecoder(maxElementBytes: limit)
-                try decoder.feed(cut.data) { elements.append($0) }
-                try decoder.finish()
-            }
-            let chunked = Outcome<[UInt8]>.of { elements in
-                var decoder = JSONArrayStreamDecoder(maxElementBytes: limit)
-                for chunk in cut.chunks { try decoder.feed(chunk) { elements.append($0) } }
+                for chunk in chunks { try decoder.feed(chunk) { elements.append($0) } }
                 try decoder.finish()
             }
             if whole != chunked { return FuzzViolation(target: .jsonArray, message: "whole \(whole) but in chunks \(chunked) (limit \(limit))") }

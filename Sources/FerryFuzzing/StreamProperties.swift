@@ -17,14 +17,9 @@ enum StreamProperties {
     }
 
     private static func agree<Parser: ChatStreamParser>(_ name: String, _ cut: Chunking, _ make: () -> Parser) -> FuzzViolation? {
-        let whole = Outcome<ChatEvent>.of { events in
+        let (whole, chunked) = FramingProperties.wholeAndCut(cut) { (chunks, events: inout [ChatEvent]) in
             var parser = make()
-            try parser.feed(ByteBuffer(bytes: cut.data)) { events.append($0) }
-            try parser.finish { events.append($0) }
-        }
-        let chunked = Outcome<ChatEvent>.of { events in
-            var parser = make()
-            for chunk in cut.chunks { try parser.feed(ByteBuffer(bytes: chunk)) { events.append($0) } }
+            for chunk in chunks { try parser.feed(ByteBuffer(bytes: chunk)) { events.append($0) } }
             try parser.finish { events.append($0) }
         }
         guard whole != chunked else { return nil }

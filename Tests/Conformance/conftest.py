@@ -65,6 +65,15 @@ class RunningProcess:
         return self.process.returncode
 
 
+def rss_mb(pid):
+    """A process's resident memory in MB (from /proc)."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def start_sim(dialect, *models, extra=(), tokens_per_second=0, ttft="0"):
     args = [FERRY_BIN, "sim", "--dialect", dialect, "--host", "127.0.0.1", "--port", "0",
             "--ttft", ttft, "--tokens-per-second", str(tokens_per_second), "--log-level", "warning"]

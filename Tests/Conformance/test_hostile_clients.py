@@ -6,21 +6,15 @@ with 429 in their API's shape; a client that reads its stream slowly holds the g
 (backpressure)."""
 import json
 import os
-import pathlib
 import socket
 import time
 
 import httpx
 import pytest
 
-from conftest import FERRY_BIN, RunningProcess, start_sim
+from conftest import FERRY_BIN, RunningProcess, rss_mb, start_sim
 
 
-def rss_mb(pid):
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def connect(url):

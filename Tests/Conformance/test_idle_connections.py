@@ -2,7 +2,6 @@
 costs a bounded share of memory, the next one is refused with a clear 429, a request on a held connection is
 answered, and once they close the process's descriptors go back to where they were."""
 import os
-import pathlib
 import resource
 import socket
 import time
@@ -10,16 +9,11 @@ import time
 import httpx
 import pytest
 
-from conftest import FERRY_BIN, RunningProcess, start_sim
+from conftest import FERRY_BIN, RunningProcess, rss_mb, start_sim
 
 COUNT = 10_000
 
 
-def rss_mb(pid):
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def open_fds(pid):

@@ -1,7 +1,7 @@
 """`ferry agent` with tools from a real MCP server written with the official `mcp` package — over stdio (Ferry
 starts it) and over Streamable HTTP — on a FerrySim backend, which calls every tool a question names: the tools are
 listed and called, a tool's error goes back to the model as a result, the transcript is JSON; tools from the
-configuration's `mcp.servers`; and a bad server is a clear error."""
+configuration's `mcp.servers`; a bad server is a clear error; `ferry chat --mcp` lists the tools (`/tools`) and calls them."""
 import json
 import os
 import pathlib
@@ -89,3 +89,12 @@ def test_step_limit(sim):
     # FerrySim calls the tool the question names at every fresh question; with one step it cannot get to an answer.
     result = agent("--backend", "vllm", "--url", sim.url, "--model", "demo", "--mcp", f"{sys.executable} {SERVER}", "--max-steps", "1", "please add")
     assert result.returncode == 1 and "still calling tools after 1 steps" in result.stderr, result.stderr
+
+
+def test_chat_with_mcp_tools(sim):
+    result = subprocess.run([FERRY_BIN, "chat", "--backend", "vllm", "--url", sim.url, "--model", "demo", "--mcp", f"{sys.executable} {SERVER}"],
+                            input="/tools\nplease add and multiply\n/exit\n", capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "lookup_capital (mcp_tools_server): The capital city of a country." in result.stdout
+    assert "[tool] add" in result.stdout and "[tool] multiply" in result.stdout and "[result]" in result.stdout
+    assert "assistant›" in result.stdout

@@ -13,7 +13,7 @@ import SystemPackage
 /// changed (`notifications/tools/list_changed`); a call that fails or that the server reports as an error comes back
 /// as text marked failed, for the model to read (the agent bounds its time).
 public actor MCPConnection {
-    public let spec: MCPServerSpec
+    public nonisolated let spec: MCPServerSpec
     private let logger: Logger
     private var client: Client?
     private var process: Process?

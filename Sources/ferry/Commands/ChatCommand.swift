@@ -1,4 +1,5 @@
 import ArgumentParser
+import FerryAgent
 import FerryConfig
 import FerryCore
 import FerryRAG
@@ -12,7 +13,9 @@ struct ChatCommand: AsyncParsableCommand {
         abstract: "Chat with a model from the terminal, answers streamed as they come.",
         discussion: """
             Backends come from --backend/--url/--model, or else from --config or the environment, as for `ferry serve`.
-            Commands: /model [NAME], /backend [KIND [URL]], /system [TEXT], /reset, /save FILE, /help, /exit.
+            Commands: /model [NAME], /backend [KIND [URL]], /system [TEXT], /tools, /reset, /save FILE, /help, /exit.
+            With --mcp (a command line speaking MCP on stdio, or an http:// URL; repeatable), the model may call the \
+            servers' tools: each turn runs until it answers, the calls and results shown as they happen.
             With --rag COLLECTION, answers come from the collection's documents with numbered sources, and the \
             conversation is a session (its id is shown; `ferry query --session ID` continues it).
             Ctrl-C stops the answer being written; at the prompt, press it twice (or Ctrl-D) to leave.
@@ -52,6 +55,9 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "With --rag: adaptive (default; follow-ups are rewritten with the conversation) or simple.")
     var mode: QueryMode = .adaptive
 
+    @Option(name: .customLong("mcp"), help: "An MCP server whose tools the model may call: a command line (stdio) or an http:// URL. Repeatable; /tools lists them.")
+    var mcp: [String] = []
+
     @Flag(help: "Show each attempt, the backend, time to first token, tokens/s and the raw events.")
     var debug = false
 
@@ -60,6 +66,7 @@ struct ChatCommand: AsyncParsableCommand {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if backend == nil, url != nil { throw ValidationError("--url needs --backend KIND (e.g. --backend vllm --url http://127.0.0.1:8000)") }
         if backend != nil, options.config != nil { throw ValidationError("give --backend or --config, not both") }
+        if rag != nil, !mcp.isEmpty { throw ValidationError("give --rag or --mcp, not both") }
     }
 
     func run() async throws {
@@ -69,7 +76,8 @@ struct ChatCommand: AsyncParsableCommand {
         sampling.maxTokens = maxTokens
         let chosen = backend.map { ChatSession.Target.direct(kind: $0, url: url, model: model, apiKey: apiKey) } ?? .configured(file: options.config, route: model)
         let grounding = rag.map { ChatSession.Grounding(collection: $0, mode: mode) }
-        let session = try await ChatSession.open(chosen, system: system, sampling: sampling, grounding: grounding, debug: debug)
+        let servers = mcp.compactMap { MCPServerSpec.commandLine($0) }
+        let session = try await ChatSession.open(chosen, system: system, sampling: sampling, grounding: grounding, mcp: servers, debug: debug)
         try await session.run()
     }
 }

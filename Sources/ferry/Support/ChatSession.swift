@@ -1,4 +1,5 @@
 import ArgumentParser
+import FerryAgent
 import FerryConfig
 import FerryCore
 import FerryRAG
@@ -36,20 +37,37 @@ final class ChatSession: Sendable {
     private let state: Mutex<State>
     private let sampling: SamplingParameters
     private let grounding: Grounding?
+    /// `--mcp`: the servers whose tools the model may call (each turn is then an agent run).
+    private let toolbox: MCPToolbox?
     private let debug: Bool
     private let terminal = Terminal.current
     private let interactive = isatty(STDIN_FILENO) == 1
 
-    private init(target: Target, setup: ConfiguredRouter, answers: AnswerSetup?, system: String?, sampling: SamplingParameters, grounding: Grounding?, debug: Bool) {
+    private init(
+        target: Target, setup: ConfiguredRouter, answers: AnswerSetup?, system: String?, sampling: SamplingParameters, grounding: Grounding?, toolbox: MCPToolbox?,
+        debug: Bool
+    ) {
         state = Mutex(State(target: target, setup: setup, system: system, answers: answers))
         self.sampling = sampling
         self.grounding = grounding
+        self.toolbox = toolbox
         self.debug = debug
     }
 
-    static func open(_ target: Target, system: String?, sampling: SamplingParameters, grounding: Grounding?, debug: Bool) async throws -> ChatSession {
+    static func open(
+        _ target: Target, system: String?, sampling: SamplingParameters, grounding: Grounding?, mcp: [MCPServerSpec] = [], debug: Bool
+    ) async throws -> ChatSession {
         let (setup, answers) = try await connect(target, grounded: grounding != nil)
-        return ChatSession(target: target, setup: setup, answers: answers, system: system, sampling: sampling, grounding: grounding, debug: debug)
+        var toolbox: MCPToolbox?
+        if !mcp.isEmpty {
+            do {
+                toolbox = try await MCPToolbox.connect(mcp)
+            } catch {
+                await setup.shutdown()
+                throw ValidationError("\(error)")
+            }
+        }
+        return ChatSession(target: target, setup: setup, answers: answers, system: system, sampling: sampling, grounding: grounding, toolbox: toolbox, debug: debug)
     }
 
     /// The routes of `target`, and with --rag the store and embedding model over them.
@@ -116,12 +134,53 @@ final class ChatSession: Sendable {
                 await command(text)
             } else if let grounding {
                 await interrupts.answering { await self.askDocuments(text, grounding) }
+            } else if let toolbox {
+                await interrupts.answering { await self.askWithTools(text, toolbox) }
             } else {
                 await interrupts.answering { await self.ask(text) }
             }
         }
+        await toolbox?.close()
         await state.withLock(\.answers)?.rag.shutdown()
         await state.withLock(\.setup).shutdown()
+    }
+
+    /// One turn with --mcp: an agent run — each tool call and result shown as it happens, then the answer.
+    func askWithTools(_ text: String, _ toolbox: MCPToolbox) async {
+        let (router, route, conversation) = state.withLock { state in
+            state.history.append(.user(text))
+            return (state.setup.router, routeName(state), (state.system.map { [ChatMessage.system($0)] } ?? []) + state.history)
+        }
+        let agent = Agent(model: router, modelName: route, tools: await toolbox.tools, sampling: sampling)
+        var answer: String?
+        do {
+            for try await event in agent.run(conversation) {
+                switch event {
+                case .toolCall(let call): say(terminal.paint("[tool] \(call.name) \(call.arguments)", .dim))
+                case .toolResult(let result): say(terminal.paint("[\(result.failed ? "failed" : "result")] \(result.content.prefix(300))", result.failed ? .red : .dim))
+                case .answer(let text): answer = text
+                case .asking(let step, _) where debug: debugLine("step \(step)")
+                case .usage(let usage) where debug: debugLine("\(usage.promptTokens) prompt + \(usage.completionTokens) completion tokens")
+                default: break
+                }
+            }
+        } catch is CancellationError {
+            say(terminal.paint("[stopped]", .dim))
+        } catch {
+            say(terminal.paint("error: \(error)", .red))
+        }
+        if let answer { say(terminal.paint("assistant› ", .cyan) + answer) }
+        state.withLock { state in
+            if let answer { state.history.append(.assistant(answer)) } else { state.history.removeLast() }
+        }
+    }
+
+    /// `/tools`: the MCP servers' tools.
+    private func listTools() async {
+        guard let toolbox else { return say("no tools: start ferry chat with --mcp \"command args\" (or an http:// URL)") }
+        for tool in await toolbox.tools {
+            say("\(tool.definition.name) (\(tool.connection.spec.name))\(tool.definition.description.map { ": \($0)" } ?? "")")
+        }
     }
 
     /// One turn: the question joins the history, the answer streams, and joins it too (even when stopped).
@@ -233,6 +292,7 @@ final class ChatSession: Sendable {
                 /model [NAME]          show or change the model (the route, with a configuration)
                 /backend [KIND [URL]]  show or change the backend: \(ChatCommand.BackendKind.allCases.map(\.rawValue).joined(separator: ", "))
                 /system [TEXT]         show or set the system prompt (/system - clears it)
+                /tools                 the MCP servers' tools the model may call (--mcp)
                 /reset                 forget the conversation
                 /save FILE             write the conversation as JSON
                 /exit                  leave (also Ctrl-D)
@@ -256,6 +316,8 @@ final class ChatSession: Sendable {
             if argument.isEmpty { return say("system: \(state.withLock(\.system) ?? "(none)")") }
             state.withLock { $0.system = argument == "-" ? nil : argument }
             say(terminal.paint(argument == "-" ? "system prompt cleared" : "system prompt set", .dim))
+        case "/tools":
+            await listTools()
         case "/reset":
             state.withLock {
                 $0.history.removeAll()

@@ -1,9 +1,9 @@
 """A small MCP server for the agent tests, written with the official `mcp` package: arithmetic, a lookup, a unit
-conversion, and a tool that always fails. `python mcp_tools_server.py` speaks MCP on stdio;
+conversion, a tool that always fails, and `unlock`, which adds a tool and says the list changed. `python mcp_tools_server.py` speaks MCP on stdio;
 `python mcp_tools_server.py --http PORT` serves Streamable HTTP (JSON answers) on 127.0.0.1:PORT/mcp."""
 import sys
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 
 server = MCPServer("ferry-test-tools")
 
@@ -42,6 +42,18 @@ def convert_units(value: float, from_unit: str, to_unit: str) -> str:
 @server.tool(description="Always fails (for tests).")
 def broken() -> str:
     raise RuntimeError("the broken tool broke, as it always does")
+
+
+def secret() -> str:
+    """The tool that `unlock` adds."""
+    return "the secret is 42"
+
+
+@server.tool(description="Adds the `secret` tool, and tells the client that the tools changed.")
+async def unlock(ctx: Context) -> str:
+    server.add_tool(secret, description="Says the secret (added by unlock).")
+    await ctx.session.send_tool_list_changed()
+    return "unlocked: there is a new tool, secret"
 
 
 if __name__ == "__main__":

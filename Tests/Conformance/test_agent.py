@@ -98,3 +98,21 @@ def test_chat_with_mcp_tools(sim):
     assert "lookup_capital (mcp_tools_server): The capital city of a country." in result.stdout
     assert "[tool] add" in result.stdout and "[tool] multiply" in result.stdout and "[result]" in result.stdout
     assert "assistant›" in result.stdout
+
+
+def test_a_tool_list_that_changes_is_read_again(sim):
+    result = subprocess.run([FERRY_BIN, "chat", "--backend", "vllm", "--url", sim.url, "--model", "demo", "--mcp", f"{sys.executable} {SERVER}"],
+                            input="/tools\nplease unlock\n/tools\n/exit\n", capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    listings = result.stdout.split("add (mcp_tools_server)")
+    assert len(listings) == 3, result.stdout
+    assert "secret (mcp_tools_server)" not in listings[1] and "secret (mcp_tools_server): Says the secret" in listings[2], result.stdout
+
+
+def test_names_two_servers_share_are_prefixed(sim):
+    result = agent("--backend", "vllm", "--url", sim.url, "--model", "demo", "--mcp", f"{sys.executable} {SERVER}", "--mcp", f"{sys.executable} {SERVER}",
+                   "--json", "please mcp_tools_server2_add")
+    assert result.returncode == 0, result.stderr
+    transcript = json.loads(result.stdout)
+    results = [step for step in transcript["steps"] if step["type"] == "tool_result"]
+    assert [step["name"] for step in results] == ["mcp_tools_server2_add"] and results[0]["failed"] is False

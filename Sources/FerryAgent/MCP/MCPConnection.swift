@@ -81,8 +81,9 @@ public actor MCPConnection {
             throw FerryError(code: .connectionFailed, message: "The MCP server \(spec.name) did not start a session: \(reason)", location: ErrorLocation(backend: spec.name), hint: hint)
         }
         self.client = client
+        // Listed again apart from the client's message loop, which must go on to read the answer to the listing.
         await client.onNotification(ToolListChangedNotification.self) { [weak self] _ in
-            await self?.refresh()
+            Task { await self?.refresh() }
         }
         try await list(client)
     }

@@ -58,6 +58,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Sampling temperature (0 to 2; 0 for repeatable runs).")
     var temperature: Double?
 
+    @Option(help: "The most tokens the model may write in one turn (a small model held to a format can otherwise run on to the end of its context).")
+    var maxTokens = 1024
+
     @Flag(help: "Every request, tool call and result on standard error.")
     var debug = false
 
@@ -67,6 +70,7 @@ struct AgentCommand: AsyncParsableCommand {
     func validate() throws {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
+        if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if backend == nil, url != nil { throw ValidationError("--url needs --backend KIND (e.g. --backend vllm --url http://127.0.0.1:8000)") }
         if backend != nil, options.config != nil { throw ValidationError("give --backend or --config, not both") }
     }
@@ -109,6 +113,7 @@ struct AgentCommand: AsyncParsableCommand {
         }
         var sampling = SamplingParameters()
         sampling.temperature = temperature
+        sampling.maxTokens = maxTokens
         let agent = Agent(model: answering, modelName: routeName, tools: tools, limits: AgentLimits(maxSteps: maxSteps), sampling: sampling, firstToolChoice: choice)
         var conversation: [ChatMessage] = system.map { [.system($0)] } ?? []
         var failure: (any Error)?

@@ -5,6 +5,7 @@ import FoundationNetworking
 #endif
 import Logging
 import MCP
+import Synchronization
 import SystemPackage
 
 /// One MCP server, connected: for a command, its process started with pipes for stdin and stdout (its stderr shown
@@ -48,24 +49,33 @@ public actor MCPConnection {
                 return request
             })
         }
-        let started = process
+        // Foundation's Process answers isRunning and terminationStatus from any thread.
+        nonisolated(unsafe) let started = process
+        let limit = startTimeout
         do {
             // The session within the time limit, and not past the process's end: a command that exits at once
-            // (not found, a crash) is said as such, not waited for.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { _ = try await client.connect(transport: transport) }
-                group.addTask { [startTimeout] in
-                    let deadline = ContinuousClock.now + startTimeout
-                    while ContinuousClock.now < deadline {
-                        if let started, !started.isRunning {
-                            throw FerryError(code: .connectionFailed, message: "its process exited with status \(started.terminationStatus) before answering", hint: "")
-                        }
-                        try await Task.sleep(for: .milliseconds(50))
+            // (not found, a crash) is said as such, not waited for. The first of the two to finish decides; the
+            // other is not waited for (a session that never answers would hold a task group forever).
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let first = FirstOutcome(continuation)
+                Task {
+                    do {
+                        _ = try await client.connect(transport: transport)
+                        first.settle(.success(()))
+                    } catch {
+                        first.settle(.failure(error))
                     }
-                    throw FerryError(code: .timeout, message: "no answer to `initialize` within \(startTimeout)", hint: "")
                 }
-                defer { group.cancelAll() }
-                try await group.next()
+                Task {
+                    let deadline = ContinuousClock.now + limit
+                    while ContinuousClock.now < deadline, !first.isSettled {
+                        if let started, !started.isRunning {
+                            return first.settle(.failure(FerryError(code: .connectionFailed, message: "its process exited with status \(started.terminationStatus) before answering", hint: "")))
+                        }
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                    first.settle(.failure(FerryError(code: .timeout, message: "no answer to `initialize` within \(limit)", hint: "")))
+                }
             }
         } catch {
             var reason = (error as? FerryError)?.message ?? "\(error)"
@@ -77,6 +87,7 @@ public actor MCPConnection {
                     reason = "its process exited with status \(status) before answering" + (status == 127 ? " (command not found)" : "")
                 }
             }
+            await client.disconnect()
             await stop()
             throw FerryError(code: .connectionFailed, message: "The MCP server \(spec.name) did not start a session: \(reason)", location: ErrorLocation(backend: spec.name), hint: hint)
         }
@@ -175,4 +186,22 @@ public actor MCPConnection {
             logger: logger
         )
     }
+}
+
+/// The first of several outcomes racing to settle one continuation; the later ones are dropped.
+private final class FirstOutcome: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Void, any Error>?>
+
+    init(_ continuation: CheckedContinuation<Void, any Error>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func settle(_ result: Result<Void, any Error>) {
+        continuation.withLock { waiting in
+            waiting?.resume(with: result)
+            waiting = nil
+        }
+    }
+
+    var isSettled: Bool { continuation.withLock { $0 == nil } }
 }

@@ -80,7 +80,10 @@ def gateway(tmp_path_factory):
     # Something to find: a document, so that search, query and deletion have more than empty collections.
     uploaded = httpx.post(ferry.url + "/api/documents", files={"file": ("notes.md", b"# Ferry\nFerry routes requests to backends.\n")},
                           headers={"Authorization": f"Bearer {ADMIN}"}, timeout=60)
-    assert uploaded.status_code == 201, uploaded.text
+    if uploaded.status_code != 201:
+        ferry.stop()
+        sim.stop()
+        pytest.fail(f"the document upload the fuzzing starts from failed: {uploaded.status_code} {uploaded.text}")
     yield ferry
     print(f"\nschemathesis: {sum(STATUSES.values())} requests over {len(list(schema.get_all_operations()))} operations: "
           + ", ".join(f"{kind} {count}" for kind, count in sorted(STATUSES.items())))

@@ -1,3 +1,5 @@
+import FerryCore
+
 /// An MCP server to take tools from, in the shape other MCP hosts use (`mcp.servers.NAME` in Ferry's configuration):
 /// a command started as a child process speaking over its standard input and output, or a Streamable HTTP URL.
 ///
@@ -59,5 +61,18 @@ public struct MCPServerSpec: Sendable, Hashable {
         var named = base(program)
         if launchers.contains(named), let first = parts.dropFirst().first(where: { !$0.hasPrefix("-") && $0 != "run" }) { named = base(first) }
         return MCPServerSpec(name: name ?? named, transport: .command(program, arguments: Array(parts.dropFirst())))
+    }
+
+    /// Servers from several command lines (`--mcp`, repeatable); a name two share gets the line's number
+    /// (`tools`, `tools2`), so that their tools can be told apart.
+    public static func commandLines(_ lines: [String]) throws(FerryError) -> [MCPServerSpec] {
+        var servers: [MCPServerSpec] = []
+        for (index, line) in lines.enumerated() {
+            guard let spec = commandLine(line) else {
+                throw FerryError(code: .configuration, message: "--mcp \"\(line)\" is empty", hint: "give a command line (a server on stdio) or an http:// URL")
+            }
+            servers.append(servers.contains { $0.name == spec.name } ? MCPServerSpec(name: "\(spec.name)\(index + 1)", transport: spec.transport) : spec)
+        }
+        return servers
     }
 }

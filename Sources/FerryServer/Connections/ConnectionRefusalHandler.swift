@@ -3,6 +3,7 @@ import FerryWire
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// A connection beyond `server.max_connections`: its first request is answered 429 with `Retry-After: 1` in the
 /// shape of the API it called (OpenAI's, Ollama's, Anthropic's — ``GatewayDialect``) and the connection closed; a
@@ -52,11 +53,9 @@ final class ConnectionRefusalHandler: ChannelInboundHandler, RemovableChannelHan
             hint: "retry in a moment, reuse keep-alive connections instead of opening new ones, or raise server.max_connections",
             retryAfter: .seconds(1)
         )
-        let (fields, body) = GatewayDialect(path: path).errorAnswer(for: error, requestID: RequestIDs.next())
-        var headers = HTTPHeaders()
-        for field in fields.headerFields { headers.add(name: field.name.canonicalName, value: field.value) }
-        headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
-        headers.replaceOrAdd(name: "connection", value: "close")
-        return (HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: fields.status.code), headers: headers), body)
+        var (response, body) = GatewayDialect(path: path).errorAnswer(for: error, requestID: RequestIDs.next())
+        response.headerFields[.contentLength] = String(body.readableBytes)
+        response.headerFields[.connection] = "close"
+        return (HTTPResponseHead(response), body)
     }
 }

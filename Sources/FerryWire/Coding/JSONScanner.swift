@@ -253,12 +253,13 @@ package struct JSONScanner {
         skipWhitespace()
         let start = index
         guard index < bytes.count else { throw Miss() }
-        try skipNumber()
+        let checked = try skipNumber()
         // Foundation's decoder refuses an unsigned zero with a bare exponent (`0e3`, though JSON allows it): so
         // does this reader, so that both paths take the same documents.
         if index - start > 2, bytes[start] == UInt8(ascii: "0"), bytes[start + 1] | 0x20 == UInt8(ascii: "e"), bytes[start + 2] != UInt8(ascii: "+"), bytes[start + 2] != UInt8(ascii: "-") {
             throw Miss()
         }
+        if let checked { return checked }
         guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite else { throw Miss() }
         return value
     }
@@ -345,13 +346,15 @@ package struct JSONScanner {
 
     /// Skips a number of JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` that a Double
     /// holds (Foundation refuses `1e999`): one with an exponent or hundreds of digits is parsed to see.
-    private mutating func skipNumber() throws {
+    /// Returns the value when it had to parse it to see (so that ``double()`` need not parse it again).
+    @discardableResult
+    private mutating func skipNumber() throws -> Double? {
         let start = index
         try skipNumberGrammar()
         let length = index - start
-        if length > 300 || bytes[start..<index].contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) {
-            guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite else { throw Miss() }
-        }
+        guard length > 300 || bytes[start..<index].contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) else { return nil }
+        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite else { throw Miss() }
+        return value
     }
 
     private mutating func skipNumberGrammar() throws {

@@ -26,19 +26,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Argument(help: "The task (omit for an interactive session).")
     var task: String?
 
-    @OptionGroup var options: ConfigOptions
-
-    @Option(help: "Talk to one backend of this kind: \(ChatCommand.BackendKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var backend: ChatCommand.BackendKind?
-
-    @Option(help: "The backend's base URL (default: the kind's usual local address, or the cloud API).")
-    var url: String?
-
-    @Option(help: "The model (with --backend), or the route to ask (with a configuration; default: default).")
-    var model: String?
-
-    @Option(help: "The backend's API key (default: the kind's usual environment variable).")
-    var apiKey: String?
+    @OptionGroup var target: BackendOptions
 
     @Option(name: .customLong("mcp"), help: "An MCP server: a command line (stdio) or an http:// URL. Repeatable.")
     var mcp: [String] = []
@@ -71,19 +59,12 @@ struct AgentCommand: AsyncParsableCommand {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
-        if backend == nil, url != nil { throw ValidationError("--url needs --backend KIND (e.g. --backend vllm --url http://127.0.0.1:8000)") }
-        if backend != nil, options.config != nil { throw ValidationError("give --backend or --config, not both") }
     }
 
     func run() async throws {
         ConsoleLogging.bootstrap(level: debug ? .debug : .error)
-        let target = backend.map { ChatSession.Target.direct(kind: $0, url: url, model: model, apiKey: apiKey) } ?? .configured(file: options.config, route: model)
-        let setup = try await ChatSession.connect(target)
-        var servers: [MCPServerSpec] = []
-        for (index, line) in mcp.enumerated() {
-            guard let spec = MCPServerSpec.commandLine(line) else { throw ValidationError("--mcp \"\(line)\" is empty: give a command line or an http:// URL") }
-            servers.append(mcp.count > 1 && servers.contains { $0.name == spec.name } ? MCPServerSpec(name: "\(spec.name)\(index + 1)", transport: spec.transport) : spec)
-        }
+        var servers = try MCPServerSpec.commandLines(mcp)
+        let setup = try await ChatSession.connect(target.target)
         if servers.isEmpty { servers = setup.configuration.mcpServers }
         let toolbox: MCPToolbox
         do {
@@ -97,7 +78,6 @@ struct AgentCommand: AsyncParsableCommand {
         if tools.isEmpty {
             FileHandle.standardError.write(Data("ferry agent: no tools (give --mcp, or mcp.servers in the configuration): the model answers alone\n".utf8))
         }
-        let routeName = backend == nil ? (model ?? "default") : "default"
         let answering: any LanguageModel = react ? PromptedToolModel(wrapping: setup.router, constrained: false) : setup.router
         let choice: ToolChoice? = switch toolChoice {
         case "auto": nil
@@ -114,7 +94,7 @@ struct AgentCommand: AsyncParsableCommand {
         var sampling = SamplingParameters()
         sampling.temperature = temperature
         sampling.maxTokens = maxTokens
-        let agent = Agent(model: answering, modelName: routeName, tools: tools, limits: AgentLimits(maxSteps: maxSteps), sampling: sampling, firstToolChoice: choice)
+        let agent = Agent(model: answering, modelName: target.route, tools: tools, limits: AgentLimits(maxSteps: maxSteps), sampling: sampling, firstToolChoice: choice)
         var conversation: [ChatMessage] = system.map { [.system($0)] } ?? []
         var failure: (any Error)?
         if let task {

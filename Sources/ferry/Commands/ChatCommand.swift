@@ -26,19 +26,7 @@ struct ChatCommand: AsyncParsableCommand {
         case vllm, ollama, llamacpp, openai, openrouter, gemini, anthropic, tgi, generic, local
     }
 
-    @OptionGroup var options: ConfigOptions
-
-    @Option(help: "Talk to one backend of this kind: \(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var backend: BackendKind?
-
-    @Option(help: "The backend's base URL (default: the kind's usual local address, or the cloud API).")
-    var url: String?
-
-    @Option(help: "The model (with --backend), or the route to ask (with a configuration).")
-    var model: String?
-
-    @Option(help: "The backend's API key (default: OPENAI_API_KEY, OPENROUTER_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY or VLLM_API_KEY).")
-    var apiKey: String?
+    @OptionGroup var target: BackendOptions
 
     @Option(help: "A system prompt.")
     var system: String?
@@ -64,8 +52,6 @@ struct ChatCommand: AsyncParsableCommand {
     func validate() throws {
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
-        if backend == nil, url != nil { throw ValidationError("--url needs --backend KIND (e.g. --backend vllm --url http://127.0.0.1:8000)") }
-        if backend != nil, options.config != nil { throw ValidationError("give --backend or --config, not both") }
         if rag != nil, !mcp.isEmpty { throw ValidationError("give --rag or --mcp, not both") }
     }
 
@@ -74,10 +60,9 @@ struct ChatCommand: AsyncParsableCommand {
         var sampling = SamplingParameters()
         sampling.temperature = temperature
         sampling.maxTokens = maxTokens
-        let chosen = backend.map { ChatSession.Target.direct(kind: $0, url: url, model: model, apiKey: apiKey) } ?? .configured(file: options.config, route: model)
         let grounding = rag.map { ChatSession.Grounding(collection: $0, mode: mode) }
-        let servers = mcp.compactMap { MCPServerSpec.commandLine($0) }
-        let session = try await ChatSession.open(chosen, system: system, sampling: sampling, grounding: grounding, mcp: servers, debug: debug)
+        let servers = try MCPServerSpec.commandLines(mcp)
+        let session = try await ChatSession.open(target.target, system: system, sampling: sampling, grounding: grounding, mcp: servers, debug: debug)
         try await session.run()
     }
 }

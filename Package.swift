@@ -50,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Provider-neutral model. Foundation only, no networking.
@@ -200,7 +201,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The gateway: OpenAI and Ollama APIs in front of the router, and the documents API over FerryRAG.
+        // The gateway: OpenAI and Ollama APIs in front of the router, the documents API over FerryRAG, and the web
+        // page (Web/Page: plain HTML, CSS and JavaScript modules, embedded in the binary).
         .target(
             name: "FerryServer",
             dependencies: [
@@ -216,7 +218,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            resources: [.embedInCode("Web/Page")],
             swiftSettings: strict
         ),
         // The simulated inference server. Depends on Core + Wire only.
@@ -278,6 +283,8 @@ let package = Package(
                 "FerryAccess", "FerryCore", "FerryServer", "FerryRouter", "FerryRAG", "FerrySim", "FerryProviders",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -124,6 +124,8 @@ public enum ConfigurationLoader {
         }
         let inlineChat = try values.bool("gateway.inline_chat") ?? true
         note("gateway.inline_chat", String(inlineChat))
+        let web = try values.bool("gateway.web") ?? true
+        note("gateway.web", String(web))
         let rag = try ragSettings(values: values, environment: environment, routes: routes)
         note("rag.embedding.route", values.string("rag.embedding.route"))
         if rag.postgresURL != nil { provenance.append(("rag.postgres.url", rag.storeDescription, values.source(of: "rag.postgres.url"))) }
@@ -171,6 +173,7 @@ public enum ConfigurationLoader {
         configuration.clientIdleTimeout = try durationOrOff("server.idle_timeout", values: values, default: configuration.clientIdleTimeout)
         configuration.clientBodyTimeout = try durationOrOff("server.body_timeout", values: values, default: configuration.clientBodyTimeout)
         configuration.clientBodyMinRate = try values.int("server.body_min_rate", in: 1...1_000_000_000) ?? configuration.clientBodyMinRate
+        configuration.web = web
         configuration.maxConnections =
             values.string("server.max_connections") == "off" ? nil : try values.int("server.max_connections", in: 1...1_000_000) ?? configuration.maxConnections
         note("keys.store", values.string("keys.store").map { _ in configuration.keys.storeDescription })

@@ -112,6 +112,8 @@ public struct FerryConfiguration: Sendable {
     public var clientBodyMinRate = 1000
     /// Client connections served at once (`server.max_connections`, `off`); nil: no bound.
     public var maxConnections: Int? = 10_000
+    /// `gateway.web` (`GATEWAY_WEB`): the web page at `/` (chat, documents, status) for browsers. On by default.
+    public var web = true
     /// Documents and retrieval (`rag:`).
     public var rag: RAGSettings
     /// The response cache (`cache:`); nil: off.

@@ -9,13 +9,16 @@ import Testing
 
 @Suite("Configuration")
 struct ConfigurationTests {
+    /// The repository's `ferry.example.yaml`.
+    static let examplePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+
     private func file(_ name: String) throws -> String {
         try #require(Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Files"))
     }
 
     @Test("ferry.example.yaml loads: every documented key is valid")
     func exampleFile() async throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let path = Self.examplePath
         let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
         #expect(configuration.backends.map(\.name) == ["vllm", "ollama", "vllm-pool", "openai", "claude", "local-llama"])
         #expect(configuration.backends[4].provider == .anthropic && configuration.backends[4].defaults.maxTokens == 4096)
@@ -36,7 +39,7 @@ struct ConfigurationTests {
 
     @Test("rag.answer and a RAG route are read from the file; a bad mode, an unknown route or collection are refused")
     func answerSettings() async throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let path = Self.examplePath
         let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
         let manuals = try #require(configuration.routes.first { $0.name == "manuals" })
         #expect(manuals.rag == RAGRoute(collection: "manuals", mode: .adaptive))
@@ -60,7 +63,7 @@ struct ConfigurationTests {
 
     @Test("passthrough and the responses store are read from the file or the environment; unknown values are refused")
     func passthroughAndResponses() async throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let path = Self.examplePath
         let plain = try await ConfigurationLoader.load(file: path, environment: [:])
         #expect(plain.backends.allSatisfy { $0.passthrough.isEmpty }, "off by default")
         let on = try await ConfigurationLoader.load(file: path, environment: [
@@ -80,7 +83,7 @@ struct ConfigurationTests {
 
     @Test("store: postgres://… puts everything replicas share in that database, unless a section names its own")
     func sharedStore() async throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let path = Self.examplePath
         let url = "postgres://ferry:secret@db:5432/ferry"
         let shared = try await ConfigurationLoader.load(file: path, environment: ["STORE": url])
         #expect(shared.rag.postgresURL == url)
@@ -102,7 +105,7 @@ struct ConfigurationTests {
 
     @Test("the cache is off until a store is named; routes override its policy; a postgres store needs a URL")
     func cacheSettings() async throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let path = Self.examplePath
         #expect(try await ConfigurationLoader.load(file: path, environment: [:]).cache == nil)
         let on = try await ConfigurationLoader.load(file: path, environment: ["CACHE_STORE": "sqlite", "CACHE_TTL": "10m", "FERRY_DATA_DIR": "/tmp/ferry-config-test"])
         let cache = try #require(on.cache)
@@ -123,7 +126,7 @@ struct ConfigurationTests {
 
     @Test("an environment variable overrides the file, and provenance says so")
     func environmentOverridesFile() async throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let path = Self.examplePath
         let configuration = try await ConfigurationLoader.load(file: path, environment: ["ROUTES_DEFAULT_STRATEGY": "round-robin", "BACKENDS_OPENAI_API_KEY": "sk-secret"], overrides: ["server.port": "9000"])
         #expect(configuration.routes[0].strategy == .roundRobin)
         #expect(configuration.port == 9000)
@@ -139,7 +142,7 @@ struct ConfigurationTests {
 
     @Test("gateway.inline_chat: on by default, off from the file or GATEWAY_INLINE_CHAT, anything else refused")
     func inlineChatSwitch() async throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ferry.example.yaml").path
+        let path = Self.examplePath
         #expect(try await ConfigurationLoader.load(environment: ["LLM_PROVIDER": "ollama"]).inlineChat)
         #expect(try await ConfigurationLoader.load(file: path, environment: [:]).inlineChat)
         let off = try await ConfigurationLoader.load(file: path, environment: ["GATEWAY_INLINE_CHAT": "false"])
@@ -151,6 +154,16 @@ struct ConfigurationTests {
         } catch {
             #expect(error.description.contains("gateway.inline_chat") && error.description.contains("true or false"))
         }
+    }
+
+    @Test("gateway.web: on by default and in the example, off from GATEWAY_WEB")
+    func webSwitch() async throws {
+        let path = Self.examplePath
+        #expect(try await ConfigurationLoader.load(environment: ["LLM_PROVIDER": "ollama"]).web)
+        #expect(try await ConfigurationLoader.load(file: path, environment: [:]).web)
+        let off = try await ConfigurationLoader.load(file: path, environment: ["GATEWAY_WEB": "false"])
+        #expect(!off.web)
+        #expect(off.provenance.first { $0.key == "gateway.web" }?.source == "environment variable GATEWAY_WEB")
     }
 
     @Test("USE_VLLM=true: vLLM first, Ollama as fallback, one route answering to each model name")

@@ -14,6 +14,12 @@ public struct ServerProcessInfo: Sendable, Hashable, Codable {
     /// The last lines it wrote.
     public var lastLines: [String]
 
+    enum CodingKeys: String, CodingKey {
+        case backend, phase, pid, port, command, restarts
+        case lastExit = "last_exit"
+        case lastLines = "last_lines"
+    }
+
     public init(backend: String, phase: String, pid: Int32? = nil, port: Int? = nil, command: String, restarts: Int = 0, lastExit: String? = nil, lastLines: [String] = []) {
         self.backend = backend
         self.phase = phase

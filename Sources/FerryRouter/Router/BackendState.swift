@@ -10,6 +10,10 @@ final class BackendState: Sendable {
         var breaker: CircuitBreaker
         var inFlight = 0
         var ttft: Duration?
+        /// Attempts, failures and first-token times of the last minutes (`/status`).
+        var activity = BackendActivity()
+        /// The last health probe: its status, what it said, and when (router time).
+        var health: (status: HealthReport.Status, detail: String, at: Duration)?
     }
 
     /// How a finished attempt counts for the breaker.
@@ -56,6 +60,7 @@ final class BackendState: Sendable {
     func end(_ outcome: Outcome, now: Duration) {
         entry.withLock { entry in
             entry.inFlight -= 1
+            if outcome != .neutral { entry.activity.recordAttempt(failed: outcome == .failure, now: now) }
             switch outcome {
             case .success: entry.breaker.recordSuccess()
             case .failure: entry.breaker.recordFailure(now: now)
@@ -65,14 +70,21 @@ final class BackendState: Sendable {
         }
     }
 
-    func recordTTFT(_ ttft: Duration) {
+    func recordTTFT(_ ttft: Duration, now: Duration) {
         entry.withLock { entry in
             entry.ttft = entry.ttft.map { $0 * (1 - Self.ewmaWeight) + ttft * Self.ewmaWeight } ?? ttft
+            entry.activity.recordTTFT(ttft, now: now)
         }
         handles.ttft.recordNanoseconds(ttft.nanoseconds)
     }
 
-    /// Forces the circuit closed or open (health probing).
+    /// Notes a health probe's report and forces the circuit closed (healthy) or open (otherwise).
+    func recordHealth(_ report: HealthReport, now: Duration) {
+        entry.withLock { $0.health = (report.status, report.summary, now) }
+        setHealthy(report.status == .healthy, now: now)
+    }
+
+    /// Forces the circuit closed or open (health probing, warm-up).
     func setHealthy(_ healthy: Bool, now: Duration) {
         entry.withLock { entry in
             if healthy {

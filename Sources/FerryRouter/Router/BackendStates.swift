@@ -1,3 +1,4 @@
+import FerryCore
 import Synchronization
 
 /// The state the router keeps between requests for every backend it knows (``BackendState``), by name.
@@ -35,7 +36,12 @@ final class BackendStates: Sendable {
         names.map { state($0)?.load ?? BackendLoad(name: $0) }
     }
 
-    /// Forces a circuit closed or open (health probing).
+    /// Notes a health probe's report; forces the circuit closed or open.
+    func recordHealth(_ name: String, _ report: HealthReport, now: Duration) {
+        state(name)?.recordHealth(report, now: now)
+    }
+
+    /// Forces a circuit closed or open (warm-up).
     func setHealthy(_ name: String, _ healthy: Bool, now: Duration) {
         state(name)?.setHealthy(healthy, now: now)
     }

@@ -102,7 +102,7 @@ extension Router {
             let started = clock.now()
             do {
                 let (value, ttft) = try await operation(backend)
-                state.recordTTFT(ttft)
+                state.recordTTFT(ttft, now: clock.now())
                 return (value, backend, state, failures + 1, waited + ttft, failed)
             } catch let error as FerryError {
                 waited += clock.now() - started

@@ -66,7 +66,7 @@ extension Router {
 
     /// The attempt's answer (or a stream's first event) came after `elapsed`: folded into the backend's TTFT.
     public func answered(_ attempt: FirstAttempt, after elapsed: Duration) {
-        attempt.state.recordTTFT(elapsed)
+        attempt.state.recordTTFT(elapsed, now: clock.now())
     }
 
     /// The attempt ended well (a whole answer, or a stream's finish): the slot is released, the tokens counted.

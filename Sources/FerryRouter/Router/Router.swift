@@ -220,7 +220,7 @@ public final class Router: LanguageModel {
             return reports
         }
         for (name, report) in reports {
-            states.setHealthy(name, report.status == .healthy, now: clock.now())
+            states.recordHealth(name, report, now: clock.now())
         }
         return reports
     }
@@ -253,7 +253,7 @@ public final class Router: LanguageModel {
         }
         for (name, (error, elapsed)) in results {
             states.setHealthy(name, error == nil, now: clock.now())
-            if error == nil { states.state(name)?.recordTTFT(elapsed) }
+            if error == nil { states.state(name)?.recordTTFT(elapsed, now: clock.now()) }
         }
         return results.mapValues(\.0)
     }

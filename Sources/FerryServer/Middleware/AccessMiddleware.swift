@@ -9,7 +9,7 @@ import Hummingbird
 /// (Anthropic's clients). On the APIs (`/v1/…`, `/api/…`) the key's limits admit the request (``AccessControl``)
 /// and its ``AccessPass`` rides in the context — the handlers check the route (403) and note what was used — until
 /// the answer's last byte, when its usage is counted. Other paths (`/status`, `/metrics`, `/admin/…`) need a key
-/// the gateway accepts, or the admin key; `/health`, `/ready` and `/` stay open for probes. Refusals go back in the
+/// the gateway accepts, or the admin key; `/health`, `/ready`, `/` and the web page's files (`/web/…`, which hold no secret) stay open. Refusals go back in the
 /// caller's dialect; keys are never logged or echoed.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = GatewayContext
@@ -20,7 +20,7 @@ struct AccessMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard access.required else { return try await next(request, context) }
         let path = request.uri.path
-        if path == "/health" || path == "/ready" || path == "/" { return try await next(request, context) }
+        if path == "/health" || path == "/ready" || path == "/" || path.hasPrefix(WebPage.prefix) { return try await next(request, context) }
         let presented = Self.presentedKey(authorization: request.headers[.authorization], xAPIKey: request.headers[Self.xAPIKey])
         if let adminKey, presented == adminKey { return try await next(request, context) }
         guard path.hasPrefix("/v1/") || path.hasPrefix("/api/") else {

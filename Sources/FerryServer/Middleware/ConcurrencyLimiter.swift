@@ -14,6 +14,9 @@ final class ConcurrencyLimiter: Sendable {
 
     init(limit: Int) { self.limit = max(1, limit) }
 
+    /// Requests being served now, and requests waiting for a slot.
+    var load: (active: Int, waiting: Int) { state.withLock { ($0.active, $0.waiters.count) } }
+
     /// A slot if one is free now.
     func tryAcquire() -> Bool {
         state.withLock { state in

@@ -5,12 +5,8 @@ import Foundation
 import Hummingbird
 
 extension Gateway {
-    /// The Ollama API: chat, generate, embed (NDJSON streaming by default, like Ollama), tags, show, ps, version.
+    /// The Ollama API (`GET /` is the web routes': a browser gets the page there): chat, generate, embed (NDJSON streaming by default, like Ollama), tags, show, ps, version.
     func addOllamaRoutes(to routes: Hummingbird.Router<GatewayContext>) {
-        routes.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Ollama is running")))
-        }
-        routes.head("/") { _, _ in Response(status: .ok) }
         routes.post("/api/chat") { [self] request, context in
             await serve(.ollama, context) { try await chat(.ollama, request, context: context) }
         }

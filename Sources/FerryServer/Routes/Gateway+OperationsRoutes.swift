@@ -6,7 +6,8 @@ import Hummingbird
 
 extension Gateway {
     /// `/health` (the process is alive), `/ready` (every route has a backend whose circuit is not open),
-    /// `/status` (each backend's circuit, requests in flight and recent time to first token), `/metrics`
+    /// `/status` (each backend's circuit, requests in flight, last probe, and recent requests, errors and time to first
+    /// token), `/metrics`
     /// (Prometheus text, when a registry is given).
     func addOperationsRoutes(to routes: Hummingbird.Router<GatewayContext>) {
         routes.get("/health") { [self] _, context in
@@ -28,7 +29,14 @@ extension Gateway {
             }
         }
         routes.get("/status") { [self] _, context in
-            await serve(.openAI, context) { try json(GatewayStatus(router: router.status(), cache: await cache?.snapshot()), context: context) }
+            await serve(.openAI, context) {
+                let load = limiter.load
+                let status = GatewayStatus(
+                    router: router.status(), cache: await cache?.snapshot(),
+                    uptimeSeconds: (ContinuousClock.now - started).seconds, inFlight: load.active, waiting: load.waiting
+                )
+                return try json(status, context: context)
+            }
         }
         if let metricsText {
             routes.get("/metrics") { _, _ in
@@ -38,18 +46,28 @@ extension Gateway {
     }
 }
 
-/// `GET /status`: the router's status, and the cache's counts when there is a cache.
+/// `GET /status`: the router's status, the gateway's requests in progress and waiting, how long it has run, and the
+/// cache's counts when there is a cache.
 struct GatewayStatus: Encodable {
     var router: RouterStatus
     var cache: ResponseCache.Snapshot?
+    var uptimeSeconds: Double
+    var inFlight: Int
+    var waiting: Int
 
     enum CodingKeys: String, CodingKey {
         case cache
+        case uptimeSeconds = "uptime_seconds"
+        case inFlight = "in_flight"
+        case waiting
     }
 
     func encode(to encoder: any Encoder) throws {
         try router.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(cache, forKey: .cache)
+        try container.encode((uptimeSeconds * 10).rounded() / 10, forKey: .uptimeSeconds)
+        try container.encode(inFlight, forKey: .inFlight)
+        try container.encode(waiting, forKey: .waiting)
     }
 }

@@ -40,6 +40,8 @@ public final class Gateway: Sendable {
     public let cache: ResponseCache?
     /// The Responses API's stored responses.
     public let responses: ResponseStore
+    /// When the gateway was made (`/status`'s uptime).
+    let started = ContinuousClock.now
 
     public init(
         router: FerryRouter.Router,
@@ -75,6 +77,7 @@ public final class Gateway: Sendable {
         routes.add(middleware: ConcurrencyLimitMiddleware(limiter: limiter, queueTimeout: settings.queueTimeout))
         addOpenAIRoutes(to: routes)
         addOllamaRoutes(to: routes)
+        addWebRoutes(to: routes)
         addAnthropicRoutes(to: routes)
         addResponsesRoutes(to: routes)
         addOperationsRoutes(to: routes)

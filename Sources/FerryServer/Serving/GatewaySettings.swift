@@ -26,6 +26,9 @@ public struct GatewaySettings: Sendable {
     /// is answered 429 (Retry-After: 1) in its API's shape and the connection closed; beyond twice it new ones
     /// wait in the listen backlog until one closes; nil: no bound.
     public var maxConnections: Int? = 10_000
+    /// The web page at `/` — chat, documents, status — for browsers (`gateway.web`); false: `/` is Ollama's
+    /// "Ollama is running" for everyone.
+    public var web = true
 
     public init(apiKeys: [String] = [], maxConcurrentRequests: Int = 512, queueTimeout: Duration = .seconds(10), corsOrigins: [String] = [], inlineChat: Bool = true, adminKey: String? = nil) {
         self.adminKey = adminKey

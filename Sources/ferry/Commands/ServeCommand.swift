@@ -66,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.bodyTimeout = configuration.clientBodyTimeout
         settings.bodyMinRate = configuration.clientBodyMinRate
         settings.maxConnections = configuration.maxConnections
+        settings.web = configuration.web
         FileDescriptorLimit.raise(toServe: configuration.maxConnections, logger: logger)
         let gateway = Gateway(
             router: router,
@@ -82,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
             let shown = host.contains(":") ? "[\(host)]" : host
             ConsoleLogging.say("Ferry listening on http://\(shown):\(port) (OpenAI API at /v1, Responses at /v1/responses, Ollama API at /api, Anthropic Messages at /v1/messages)")
             ConsoleLogging.say("  documents: /api/documents, /api/search, /api/query (store \(configuration.rag.storeDescription))")
+            if configuration.web { ConsoleLogging.say("  web page: open http://\(shown):\(port)/ in a browser (chat, documents, status)") }
             if access.required { ConsoleLogging.say("  keys: required (\(configuration.apiKeys.count) configured; made with `ferry keys` in \(configuration.keys.storeDescription))") }
             if let cache = configuration.cache { ConsoleLogging.say("  cache: \(cache.storeDescription), ttl \(cache.settings.policy.ttl), \(cache.settings.policy.cacheAll ? "every answer" : "deterministic requests (temperature 0 or a seed)")") }
             for route in router.routes {

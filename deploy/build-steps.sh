@@ -18,8 +18,16 @@ install -D "$(swift build -c release --static-swift-stdlib --show-bin-path)/ferr
 
 echo "== runtime stage: no Swift runtime libraries needed"
 if ldd "$work/out/ferry" | grep -q "libswift"; then echo "the binary needs the Swift runtime: $(ldd "$work/out/ferry" | grep libswift)"; exit 1; fi
-# Each library it loads is in the runtime stage's packages (or the base image's C and C++ runtime).
+# Each library it loads is in the runtime stage's packages (or the base image's C and C++ runtime). libcurl comes with
+# FoundationNetworking (the MCP client's URLSession), with the libraries it loads: the curl package installs them.
+curl_libraries=" $(ldd "$(ldconfig -p | awk '/libcurl\.so\.4 /{print $NF; exit}')" 2>/dev/null | awk '{print $1}' | tr '\n' ' ') "
 for library in $(ldd "$work/out/ferry" | awk '{print $1}'); do
+    if [[ "$library" == libcurl.so* || "$curl_libraries" == *" $library "* ]] && [[ "$library" != libc.so* && "$library" != libz.so* ]]; then
+        package=curl
+        if ! grep -q " $package" deploy/Dockerfile; then echo "  $library: the Dockerfile does not install $package"; exit 1; fi
+        echo "  $library ← $package"
+        continue
+    fi
     case "$library" in
         linux-vdso*|libc.so*|libm.so*|*ld-linux*|libgcc_s*|libpthread*|libdl*|librt*) package="(base image)" ;;
         libsqlite3*) package=libsqlite3-0 ;; libxml2*) package=libxml2 ;; libz.so*) package=zlib1g ;;

@@ -5,7 +5,7 @@
 #
 # Usage: Benchmarks/gateway-overhead/run.sh [OUTPUT_DIR]
 #   DURATION=8 ROUNDS=3 SKIP_LITELLM=1 LITELLM_VENV=DIR FERRY_BIN=PATH CASES=WORD … to change the runs (CASES: only
-#   the cases whose name contains WORD). Installs nginx-light and wrk (apt-get), LiteLLM's proxy
+#   the cases whose name contains WORD). Installs nginx-light, wrk and libcurl4-openssl-dev (apt-get), LiteLLM's proxy
 #   (pip, into .venv-litellm), builds Ferry in release mode; starts everything on 127.0.0.1 and stops it all at exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,6 +20,12 @@ need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk; then
     echo "== installing nginx-light and wrk"
     ${SUDO:-$(need sudo && echo sudo)} apt-get install -y -q nginx-light wrk >/dev/null
+fi
+# A static Swift runtime links FoundationNetworking (the MCP client's URLSession) into Ferry: it needs libcurl's
+# development files.
+if [ -z "${FERRY_BIN:-}" ] && [ ! -e /usr/lib/x86_64-linux-gnu/libcurl.so ] && [ ! -e /usr/lib/aarch64-linux-gnu/libcurl.so ]; then
+    echo "== installing libcurl4-openssl-dev (for the static Swift runtime)"
+    ${SUDO:-$(need sudo && echo sudo)} apt-get install -y -q --no-install-recommends libcurl4-openssl-dev >/dev/null
 fi
 if [ -z "${SKIP_LITELLM:-}" ] && [ ! -x "$venv/bin/litellm" ]; then
     echo "== installing LiteLLM's proxy $LITELLM_VERSION into $venv"

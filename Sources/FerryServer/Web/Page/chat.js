@@ -33,7 +33,10 @@ export async function initChat() {
     byId("prompt").focus();
   });
   byId("route-select").addEventListener("change", () => updateSetting("route", byId("route-select").value));
-  byId("collection-select").addEventListener("change", () => updateSetting("collection", byId("collection-select").value));
+  byId("collection-select").addEventListener("change", () => {
+    updateSetting("sessionId", null); // a documents session belongs to its collection
+    updateSetting("collection", byId("collection-select").value);
+  });
   byId("system-prompt").addEventListener("change", () => updateSetting("system", byId("system-prompt").value));
   byId("temperature").addEventListener("input", () => {
     const value = parseFloat(byId("temperature").value);
@@ -41,6 +44,12 @@ export async function initChat() {
     showTemperature();
   });
   byId("sidebar-toggle").addEventListener("click", () => toggleSidebar());
+  // Leaving mid-answer keeps what has arrived, marked as stopped.
+  window.addEventListener("pagehide", () => {
+    if (!running) return;
+    running.message.stopped = true;
+    store.save(current);
+  });
   const saved = store.conversation(store.currentID()) || store.conversations()[0];
   open(saved || createConversation());
   await Promise.all([loadRoutes(), loadCollections()]);
@@ -127,6 +136,10 @@ function fillCollections() {
 
 function open(conversation) {
   if (running) stop();
+  // An answer without its end (meta.total) was cut by a reload or a closed tab.
+  for (const message of conversation.messages) {
+    if (message.role === "assistant" && message.meta?.total === undefined && !message.error) message.stopped = true;
+  }
   current = conversation;
   store.setCurrentID(conversation.id);
   byId("system-prompt").value = conversation.system || "";
@@ -337,7 +350,7 @@ async function send() {
   } finally {
     message.meta.total = Math.round(performance.now() - started);
     setRunning(null);
-    store.save(conversation);
+    if (!store.save(conversation)) toast("The browser's storage is full: this conversation is not kept. Delete old ones.");
     render();
     if (current === conversation) byId("prompt").focus();
   }

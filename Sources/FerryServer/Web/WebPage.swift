@@ -54,8 +54,8 @@ struct WebPage: Sendable {
     /// The response for the file `name` (a HEAD gets the headers alone), or nil when there is no such file.
     func response(for name: String, request fields: HTTPFields, head: Bool = false) -> Response? {
         guard let asset = assets[name] else { return nil }
-        let gzip = asset.gzipped != nil && Self.acceptsGzip(fields)
-        let etag = gzip ? asset.gzippedETag : asset.etag
+        let gzipped = Self.acceptsGzip(fields) ? asset.gzipped : nil
+        let etag = gzipped == nil ? asset.etag : asset.gzippedETag
         var headers: HTTPFields = [
             .contentType: asset.contentType,
             .eTag: etag,
@@ -69,8 +69,8 @@ struct WebPage: Sendable {
         if Self.matches(fields[values: .ifNoneMatch], etag: etag) {
             return Response(status: .notModified, headers: headers)
         }
-        let body = gzip ? asset.gzipped! : asset.body
-        if gzip { headers[.contentEncoding] = "gzip" }
+        let body = gzipped ?? asset.body
+        if gzipped != nil { headers[.contentEncoding] = "gzip" }
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: .ok, headers: headers, body: head ? ResponseBody() : ResponseBody(byteBuffer: body))
     }

@@ -259,8 +259,17 @@ package struct JSONScanner {
         if index - start > 2, bytes[start] == UInt8(ascii: "0"), bytes[start + 1] | 0x20 == UInt8(ascii: "e"), bytes[start + 2] != UInt8(ascii: "+"), bytes[start + 2] != UInt8(ascii: "-") {
             throw Miss()
         }
-        if let checked { return checked }
-        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite else { throw Miss() }
+        let value: Double
+        if let checked {
+            value = checked
+        } else {
+            guard let parsed = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), parsed.isFinite else { throw Miss() }
+            value = parsed
+        }
+        // Foundation's decoder also refuses a number that is not zero but underflows to it (`-4e-343`, `1e-400`).
+        if value == 0, bytes[start..<index].prefix(while: { $0 | 0x20 != UInt8(ascii: "e") }).contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) {
+            throw Miss()
+        }
         return value
     }
 

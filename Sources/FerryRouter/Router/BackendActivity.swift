@@ -1,3 +1,4 @@
+import FerryCore
 import Foundation
 
 /// A backend's recent activity: attempts, failures and times to first token in fixed time buckets over the last few
@@ -43,7 +44,7 @@ struct BackendActivity: Sendable {
 
     mutating func recordTTFT(_ ttft: Duration, now: Duration) {
         let slot = slot(now)
-        bins[slot * Self.binCount + Self.bin(milliseconds: ttft.exactMilliseconds)] &+= 1
+        bins[slot * Self.binCount + Self.bin(milliseconds: ttft.seconds * 1000)] &+= 1
     }
 
     /// The window's totals and its buckets, oldest first, the last being the bucket `now` falls in.
@@ -122,11 +123,5 @@ extension Int64 {
     fileprivate func modulo(_ divisor: Int64) -> Int64 {
         let remainder = self % divisor
         return remainder < 0 ? remainder + divisor : remainder
-    }
-}
-
-extension Duration {
-    fileprivate var exactMilliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }

@@ -92,7 +92,7 @@ extension Router {
                     let entry = states.snapshot(backend.name)
                     return RouterStatus.Backend(
                         name: backend.name, circuit: entry?.breaker.stateName ?? "closed", inFlight: entry?.inFlight ?? 0,
-                        ttftMilliseconds: entry?.ttft.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 },
+                        ttftMilliseconds: entry?.ttft.map { $0.seconds * 1000 },
                         health: entry?.health.map { RouterStatus.Health(status: $0.status.rawValue, detail: $0.detail, secondsAgo: (now - $0.at).seconds) },
                         recent: entry?.activity.summary(now: now),
                         process: (backend.model.unwrapped as? any ServerProcessReporting)?.serverProcess

@@ -11,17 +11,14 @@ extension Gateway {
     /// else; `GET /web/{file}`: the page's files.
     func addWebRoutes(to routes: Hummingbird.Router<GatewayContext>) {
         let page = settings.web ? WebPage() : nil
-        routes.get("/") { request, _ in
-            if let page, WebPage.wantsPage(request.headers), let response = page.response(for: WebPage.indexName, request: request.headers) {
-                return response
+        for method in [HTTPRequest.Method.get, .head] {
+            routes.on("/", method: method) { request, _ in
+                if let page, WebPage.wantsPage(request.headers), let response = page.response(for: WebPage.indexName, request: request.headers, head: method == .head) {
+                    return response
+                }
+                guard method == .get else { return Response(status: .ok) }
+                return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Self.ollamaRunning)))
             }
-            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Self.ollamaRunning)))
-        }
-        routes.head("/") { request, _ in
-            if let page, WebPage.wantsPage(request.headers), let response = page.response(for: WebPage.indexName, request: request.headers, head: true) {
-                return response
-            }
-            return Response(status: .ok)
         }
         guard let page else { return }
         for method in [HTTPRequest.Method.get, .head] {

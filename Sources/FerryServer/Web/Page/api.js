@@ -26,6 +26,11 @@ export class FerryError extends Error {
   }
 
   /** From an OpenAI-shaped error object: Ferry writes "What happened (where). Try: what to do". */
+  /** The message with its hint, as Ferry writes them: "What happened. Try: what to do". */
+  get text() {
+    return this.hint ? `${this.message}. Try: ${this.hint}` : this.message;
+  }
+
   static fromObject(error, status = 0) {
     const text = String(error?.message ?? "Ferry gave an error without a message");
     const cut = text.indexOf(". Try: ");
@@ -80,10 +85,16 @@ export function askForKey(reason) {
   return pendingKey;
 }
 
+/** The Authorization header's value for the key in use, or null without one (for fetch and XMLHttpRequest alike). */
+export function authorization() {
+  const key = currentKey();
+  return key ? `Bearer ${key}` : null;
+}
+
 function withKey(options) {
   const headers = new Headers(options.headers || {});
-  const key = currentKey();
-  if (key) headers.set("Authorization", `Bearer ${key}`);
+  const value = authorization();
+  if (value) headers.set("Authorization", value);
   return { ...options, headers };
 }
 

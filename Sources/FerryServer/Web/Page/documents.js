@@ -1,7 +1,7 @@
 // The documents page: upload files into a collection (drag and drop or a file picker, each with its progress),
 // list and delete a collection's documents, and start a conversation that asks them.
 
-import { FerryError, api, apiJSON, askForKey, currentKey } from "./api.js";
+import { FerryError, api, apiJSON, askForKey, authorization } from "./api.js";
 import { byId, clear, formatBytes, h, toast } from "./dom.js";
 import { loadCollections, startWithCollection } from "./chat.js";
 
@@ -104,8 +104,8 @@ function upload(file, collection) {
     form.append("file", file, file.name);
     const request = new XMLHttpRequest();
     request.open("POST", "/api/documents");
-    const key = currentKey();
-    if (key) request.setRequestHeader("Authorization", `Bearer ${key}`);
+    const value = authorization();
+    if (value) request.setRequestHeader("Authorization", value);
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100);
     });
@@ -129,7 +129,7 @@ function upload(file, collection) {
       } else {
         const error = body?.error ? FerryError.fromObject(body.error, request.status) : new FerryError(`Ferry answered ${request.status}`);
         row.classList.add("failed");
-        state.textContent = error.hint ? `${error.message}. Try: ${error.hint}` : error.message;
+        state.textContent = error.text;
       }
       resolve();
     });

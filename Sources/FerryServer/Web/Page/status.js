@@ -39,7 +39,7 @@ async function poll() {
     render(status);
     updateBadge(status);
   } catch (error) {
-    setBanner(`${error.message}${error.hint ? `. Try: ${error.hint}` : ""}`);
+    setBanner(error.text ?? error.message);
     byId("status-updated").textContent = lastUpdate ? `Last answer ${Math.round((Date.now() - lastUpdate) / 1000)} s ago` : "";
   }
   if (shown) timer = setTimeout(poll, document.hidden ? interval * 5 : interval);
